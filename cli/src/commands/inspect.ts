@@ -1,0 +1,73 @@
+/**
+ * `vmp inspect FILE | -`: an annotated dump of one frame (offset, header, type, value, nesting) that says where
+ * the bytes are not canonical and which rule they break. The tool for "two languages disagree".
+ */
+import type { Argv } from "yargs";
+import { VmpError } from "../errors.js";
+import { readInput, toHex } from "../io.js";
+import type { Command } from "../main.js";
+import { canonicalize } from "../schema/canonical.js";
+import { explainDifferences } from "../schema/explain.js";
+import { defaultSpec } from "../schema/spec.js";
+import { selectType, validate } from "../schema/validate.js";
+import { bytesEqual } from "../value/model.js";
+import { encode } from "../wire/encode.js";
+import { decode } from "../wire/decode.js";
+import { formatInspect, inspect } from "../wire/inspect.js";
+import { parseJsonForm } from "../value/json-form.js";
+
+interface Args {
+  file: string;
+  type?: string;
+  spec?: string;
+}
+
+export const inspectCommand: Command<Args> = {
+  command: "inspect <file>",
+  describe: "Annotated dump of a frame, with every way it is not canonical",
+  builder: (y: Argv) =>
+    y
+      .positional("file", { type: "string", demandOption: true, describe: "a .msgpack frame, hex in a .hex file, MANIFEST.json#VECTOR_ID, or - for hex on stdin" })
+      .option("type", { type: "string", describe: "read as this type instead of choosing by etype ('any' for no schema)" })
+      .option("spec", { type: "string", describe: "the spec file (default: protocol/vmp.schema.json)" })
+      .example("$0 inspect conformance/vectors/wild.json#wild.msgpackr.set", "why is this frame not canonical?") as unknown as Argv<Args>,
+  run(args, io) {
+    const input = readInput(args.file, io.stdin);
+    const bytes = input.form === "msgpack" ? input.bytes : encode(parseJsonForm(input.text));
+    const lines = inspect(bytes);
+    io.out(`${input.name}: ${bytes.length} bytes`);
+    io.out(formatInspect(lines));
+    const headerNotes = lines.reduce((n, l) => n + l.notes.length, 0);
+    let value;
+    try {
+      value = decode(bytes);
+    } catch (e) {
+      if (!(e instanceof VmpError)) throw e;
+      io.out(`\ninvalid: ${e.message}`);
+      return 1;
+    }
+    const spec = defaultSpec(args.spec);
+    let type = args.type;
+    if (type === undefined) {
+      try {
+        type = selectType(value, spec);
+      } catch {
+        type = "any";
+      }
+    }
+    const { errors } = validate(value, spec, { type });
+    const canonicalValue = errors.length === 0 ? canonicalize(value, type === "any" ? "any" : { kind: "ref", name: type }, spec) : value;
+    const schemaNotes = explainDifferences(value, canonicalValue);
+    const canonical = encode(canonicalValue);
+    io.out("");
+    io.out(`type: ${type}${errors.length ? ` (invalid: ${errors.map((e) => `${e.kind} at ${e.path.join(".") || "(root)"}`).join("; ")})` : ""}`);
+    for (const note of schemaNotes) io.out(`schema: ${note}`);
+    if (bytesEqual(canonical, bytes)) {
+      io.out("canonical: yes");
+    } else {
+      io.out(`canonical: no (${headerNotes} header note${headerNotes === 1 ? "" : "s"}, ${schemaNotes.length} schema note${schemaNotes.length === 1 ? "" : "s"})`);
+      io.out(`canonical bytes (${canonical.length}): ${toHex(canonical)}`);
+    }
+    return errors.length ? 1 : 0;
+  },
+};

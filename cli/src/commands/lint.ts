@@ -1,0 +1,35 @@
+/**
+ * `vmp lint [SPEC]`: checks the spec against the VMP profile (protocol/PROFILE.md) before any generator runs.
+ */
+import { resolve } from "node:path";
+import type { Argv } from "yargs";
+import { buildIr, loadSpec } from "../../../generators/ir/build.js";
+import { lintSpec } from "../../../generators/ir/lint.js";
+import type { Command } from "../main.js";
+import { repoRoot, SPEC_PATH } from "../schema/spec.js";
+
+interface Args {
+  spec?: string;
+}
+
+export const lintCommand: Command<Args> = {
+  command: "lint [spec]",
+  describe: "Check the spec against the VMP schema profile",
+  builder: (y: Argv) =>
+    y
+      .positional("spec", { type: "string", describe: `the spec file (default: ${SPEC_PATH})` })
+      .example("$0 lint", "lint the repository's spec") as unknown as Argv<Args>,
+  run(args, io) {
+    const path = resolve(args.spec ?? `${repoRoot()}/${SPEC_PATH}`);
+    const spec = loadSpec(path, process.cwd());
+    const findings = lintSpec(spec.doc);
+    if (findings.length > 0) {
+      for (const f of findings) io.out(`${spec.file}#${f.pointer}: ${f.reason}`);
+      io.out(`${findings.length} problem${findings.length === 1 ? "" : "s"}`);
+      return 1;
+    }
+    const ir = buildIr(spec);
+    io.out(`${spec.file}: ok (${ir.types.size} types, ${ir.messages.length} message types, ${ir.zdata.length} ZData variants; sha256 ${spec.sha256.slice(0, 12)})`);
+    return 0;
+  },
+};

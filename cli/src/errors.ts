@@ -1,0 +1,73 @@
+/**
+ * The one error taxonomy shared by every binding (decisions §6, spec §8). Bindings compare errors by kind, never
+ * by message; the message names the path and what was expected.
+ */
+export const ERROR_KINDS = [
+  "Truncated",
+  "TrailingBytes",
+  "InvalidUtf8",
+  "NonStringKey",
+  "DuplicateKey",
+  "DepthExceeded",
+  "UnsupportedExt",
+  "UnknownZType",
+  "UnsupportedDtype",
+  "ShapeMismatch",
+  "InvalidShape",
+  "MissingField",
+  "WrongType",
+  "IntegerOutOfRange",
+  "InvalidValue",
+] as const;
+
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+export function isErrorKind(s: string): s is ErrorKind {
+  return (ERROR_KINDS as readonly string[]).includes(s);
+}
+
+/** A path into a value: map keys and array indices, printed as `data.nodes[3].b`. */
+export type Path = readonly (string | number)[];
+
+export function formatPath(path: Path): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out === "" ? "(root)" : out;
+}
+
+/** A typed VMP error: what went wrong (`kind`), where in the value (`path`) and, for wire errors, the byte offset. */
+export class VmpError extends Error {
+  override name = "VmpError";
+  constructor(
+    readonly kind: ErrorKind,
+    readonly reason: string,
+    readonly path: Path = [],
+    readonly offset?: number,
+  ) {
+    super(`${kind} at ${formatPath(path)}${offset === undefined ? "" : ` (byte ${offset})`}: ${reason}`);
+  }
+}
+
+export function isVmpError(e: unknown): e is VmpError {
+  return e instanceof VmpError;
+}
+
+/** A problem with the spec itself (lint), located by a JSON Pointer into the schema file. */
+export class SpecError extends Error {
+  override name = "SpecError";
+  constructor(
+    readonly pointer: string,
+    readonly reason: string,
+  ) {
+    super(`${pointer || "/"}: ${reason}`);
+  }
+}
+
+/** Bad command-line use or unreadable input: exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}

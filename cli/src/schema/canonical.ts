@@ -1,0 +1,126 @@
+/**
+ * Schema-directed canonicalisation (spec §3): turns any accepted form of a message into the value whose
+ * plain encoding is canonical. Declared fields go in declaration order (extra fields of open records after
+ * them, in producer order), float fields become float64, integral floats in integer fields become integers,
+ * ZData is normalised (canonical dtype names, little-endian data, vrpc-ts typed arrays as `numpy.ndarray`).
+ * Free-form values (`Any`) keep the producer's types and order.
+ */
+import type { RecordDef, TypeRef } from "../../../generators/ir/types.js";
+import { VmpError, type Path } from "../errors.js";
+import { array, f32, f32Bits, f64, f64Bits, floatNumber, int, map, type FloatValue, type MapValue, type Value } from "../value/model.js";
+import type { Spec } from "./spec.js";
+import { checkZData, isZData, type ZDataOptions } from "./zdata.js";
+
+export function canonicalize(value: Value, type: TypeRef | "any", spec: Spec, options: ZDataOptions = {}, path: Path = []): Value {
+  return new Canonicalizer(spec, options).value(value, type === "any" ? { kind: "any" } : type, path);
+}
+
+/**
+ * float32 to float64 by the IEEE rule, bit-exact for NaNs too: sign, the 8-bit exponent rebased (all ones stays
+ * all ones), the 23 fraction bits shifted to the top of the 52.
+ */
+function widen(v: FloatValue): FloatValue {
+  const b = v.bits;
+  const sign = (b >> 31n) & 1n;
+  const exp = (b >> 23n) & 0xffn;
+  const frac = b & 0x7fffffn;
+  if (exp === 0xffn) return f64Bits((sign << 63n) | (0x7ffn << 52n) | (frac << 29n));
+  return f64(floatNumber(v)); // finite values (subnormals included) are exactly representable in float64
+}
+
+/** float64 NaN to float32 NaN keeping the sign and the top 23 fraction bits (quiet bit included). */
+function narrowNaN(v: FloatValue): FloatValue {
+  const sign = (v.bits >> 63n) & 1n;
+  const frac = (v.bits >> 29n) & 0x7fffffn;
+  return f32Bits((sign << 31n) | (0xffn << 23n) | (frac === 0n ? 1n << 22n : frac));
+}
+
+/** The TypeRef of a named type, for `canonicalize(v, refTo("SetEvent"), spec)`. */
+export const refTo = (name: string): TypeRef => ({ kind: "ref", name });
+
+class Canonicalizer {
+  constructor(
+    private readonly spec: Spec,
+    private readonly options: ZDataOptions,
+  ) {}
+
+  value(v: Value, t: TypeRef, path: Path): Value {
+    switch (t.kind) {
+      case "float":
+        return this.float(v, t.wire, path);
+      case "int":
+        return this.int(v, t, path);
+      case "nullable":
+        return v.kind === "nil" ? v : this.value(v, t.inner, path);
+      case "array":
+        return v.kind === "array" ? array(v.items.map((x, i) => this.value(x, t.items, [...path, i]))) : v;
+      case "map":
+        return v.kind === "map" ? map(v.entries.map(([k, x]) => [k, this.value(x, t.values, [...path, k])] as const)) : v;
+      case "any":
+      case "zdata":
+        return this.free(v, path);
+      case "ref":
+        return this.named(v, t.name, path);
+      default:
+        return v;
+    }
+  }
+
+  /** Integers and floats of the other width convert only when exact (spec §3.11); otherwise InvalidValue. */
+  private float(v: Value, wire: "float32" | "float64", path: Path): Value {
+    if (v.kind === "float" && v.width === 32 && wire === "float64") return widen(v);
+    if (v.kind !== "int" && !(v.kind === "float" && v.width === 64 && wire === "float32")) return v;
+    const x = v.kind === "int" ? Number(v.value) : floatNumber(v);
+    const exact = v.kind === "int" ? BigInt(x) === v.value : Number.isNaN(x) || Math.fround(x) === x;
+    if (!exact) throw new VmpError("InvalidValue", `${v.kind === "int" ? v.value : x} has no exact ${wire} form`, path);
+    return wire === "float64" ? f64(x) : v.kind === "float" && Number.isNaN(x) ? narrowNaN(v) : f32(x);
+  }
+
+  private int(v: Value, t: Extract<TypeRef, { kind: "int" }>, path: Path): Value {
+    let n = v;
+    if (v.kind === "float") {
+      const x = floatNumber(v);
+      if (!Number.isInteger(x)) return v; // not an integer: validation reports WrongType
+      n = int(BigInt(x));
+    }
+    if (n.kind === "int" && (n.value < t.min || n.value > t.max)) {
+      throw new VmpError("IntegerOutOfRange", `${n.value} is outside ${t.min}..${t.max} (${t.wire})`, path);
+    }
+    return n;
+  }
+
+  private named(v: Value, name: string, path: Path): Value {
+    const def = this.spec.ir.types.get(name);
+    if (def === undefined || v.kind !== "map") return def?.kind === "alias" ? this.value(v, def.type, path) : v;
+    if (def.kind === "alias") return this.value(v, def.type, path);
+    if (def.kind === "union") {
+      const tag = v.entries.find(([k]) => k === def.tag)?.[1];
+      const variant = def.variants.find((x) => tag?.kind === "str" && x.tagValue === tag.value);
+      return variant ? this.named(v, variant.type, path) : v;
+    }
+    const normalized = def.ztype !== undefined && isZData(v) ? checkZData(v, path, this.options) : v;
+    return this.record(normalized, def, path);
+  }
+
+  /** Declared fields in declaration order, then the rest in producer order. */
+  private record(m: MapValue, def: RecordDef, path: Path): MapValue {
+    const byKey = new Map(m.entries);
+    const declared = def.fields.filter((f) => byKey.has(f.name)).map((f) => [f.name, this.value(byKey.get(f.name)!, f.type, [...path, f.name])] as const);
+    const names = new Set(def.fields.map((f) => f.name));
+    const extra = m.entries.filter(([k]) => !names.has(k)).map(([k, x]) => [k, this.free(x, [...path, k])] as const);
+    return map([...declared, ...extra]);
+  }
+
+  /** Free-form values keep their types and order; ZData inside them is normalised. */
+  private free(v: Value, path: Path): Value {
+    if (v.kind === "array") return array(v.items.map((x, i) => this.free(x, [...path, i])));
+    if (v.kind !== "map") return v;
+    if (isZData(v)) {
+      const z = checkZData(v, path, this.options);
+      const ztype = (z.entries.find(([k]) => k === "ztype")![1] as { value: string }).value;
+      const variant = this.spec.ir.zdata.find((d) => d.ztype === ztype);
+      return variant ? this.record(z, variant, path) : z;
+    }
+    return map(v.entries.map(([k, x]) => [k, this.free(x, [...path, k])] as const));
+  }
+}

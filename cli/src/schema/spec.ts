@@ -1,0 +1,67 @@
+/**
+ * The spec as the toolchain uses it: the IR plus ajv validators compiled on first use.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ValidateFunction } from "ajv";
+import { buildIr, loadSpec, type LoadedSpec } from "../../../generators/ir/build.js";
+import type { Ir, RecordDef } from "../../../generators/ir/types.js";
+import { UsageError } from "../errors.js";
+import { newAjv } from "./ajv.js";
+
+/** The profile's own keywords, registered so that ajv's strict mode accepts them as annotations. */
+export const PROFILE_KEYWORDS = ["x-vmp-wire", "x-vmp-open", "x-vmp-kind", "x-vmp-ztype", "x-vmp-event", "x-vmp-version"];
+
+export const SPEC_PATH = "protocol/vmp.schema.json";
+
+/** The repository root: the nearest ancestor of this module that holds the spec. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, SPEC_PATH))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new UsageError(`cannot find ${SPEC_PATH} above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+export class Spec {
+  readonly ir: Ir;
+  private readonly ajv;
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor(readonly loaded: LoadedSpec) {
+    this.ir = buildIr(loaded);
+    this.ajv = newAjv({ strict: true, allErrors: true, discriminator: true, strictNumbers: false });
+    this.ajv.addVocabulary(PROFILE_KEYWORDS);
+    this.ajv.addSchema(loaded.doc as object);
+  }
+
+  /** The record of a message type, or undefined. */
+  message(name: string): RecordDef | undefined {
+    return this.ir.messages.find((m) => m.name === name);
+  }
+
+  /** The ajv validator of a named type, compiled once. */
+  validator(typeName: string): ValidateFunction {
+    let v = this.validators.get(typeName);
+    if (v === undefined) {
+      if (!this.ir.types.has(typeName)) throw new UsageError(`unknown type "${typeName}"; see the $defs of ${this.loaded.file}`);
+      const compiled = this.ajv.getSchema(`${this.ir.source.id}#/$defs/${typeName}`);
+      if (compiled === undefined) throw new UsageError(`the spec has no schema at #/$defs/${typeName}`);
+      v = compiled;
+      this.validators.set(typeName, v);
+    }
+    return v;
+  }
+}
+
+let cached: Spec | undefined;
+
+/** The repository's spec (or the one at `path`), loaded once per process. */
+export function defaultSpec(path?: string): Spec {
+  if (path !== undefined) return new Spec(loadSpec(resolve(path), repoRoot()));
+  cached ??= new Spec(loadSpec(join(repoRoot(), SPEC_PATH), repoRoot()));
+  return cached;
+}

@@ -1,0 +1,195 @@
+/**
+ * Message validation (spec §4, §7, §8): picks the message type, checks ZData semantics, validates the
+ * structure with ajv, and reports every problem as a typed VmpError with its path.
+ *
+ * ajv sees the value in its JSON form (bytes as `{"__bytes__": …}`, numbers as JS numbers), which is what the
+ * schema describes. What JSON Schema cannot check (ZData arithmetic, exact 64-bit ranges) is checked here.
+ */
+import type { ErrorObject } from "ajv";
+import { VmpError, type ErrorKind, type Path } from "../errors.js";
+import { floatNumber, get, type Value } from "../value/model.js";
+import { canonicalize, refTo } from "./canonical.js";
+import type { Spec } from "./spec.js";
+import { checkZData, isZData, type ZDataOptions } from "./zdata.js";
+
+export interface ValidateOptions extends ZDataOptions {
+  /** Validate as this type instead of selecting one from `etype`. */
+  readonly type?: string;
+}
+
+export interface ValidationResult {
+  /** The type the value was validated as (`any` for a bare value). */
+  readonly type: string;
+  readonly errors: readonly VmpError[];
+}
+
+const RESPONSE = /^(.+)_RESPONSE@(.+)$/;
+
+/** Selects the message type of a decoded frame (spec §4.6). Throws MissingField/WrongType when it cannot. */
+export function selectType(value: Value, spec: Spec): string {
+  if (value.kind !== "map") throw new VmpError("WrongType", `a message is a map, got ${value.kind}`);
+  const etype = get(value, "etype");
+  if (etype === undefined) throw new VmpError("MissingField", "a message needs an etype (or pass --type)", ["etype"]);
+  if (etype.kind !== "str") throw new VmpError("WrongType", `etype must be a string, got ${etype.kind}`, ["etype"]);
+  const messages = spec.ir.messages.filter((m) => m.event!.envelope !== m.name);
+  const exact = messages.find((m) => m.event!.etype === etype.value);
+  if (exact) return exact.name;
+  const patterned = messages.find((m) => m.event!.etypePattern !== undefined && new RegExp(m.event!.etypePattern, "u").test(etype.value));
+  if (patterned) return patterned.name;
+  // vrpc-py responses carry the request's rtype (any string) as etype, and always an `ok`.
+  return RESPONSE.test(etype.value) || get(value, "ok") !== undefined ? "RpcResponse" : "Message";
+}
+
+export function validate(value: Value, spec: Spec, options: ValidateOptions = {}): ValidationResult {
+  let type: string;
+  try {
+    type = options.type ?? selectType(value, spec);
+  } catch (e) {
+    if (e instanceof VmpError) return { type: "Message", errors: [e] };
+    throw e;
+  }
+  const zdata: ZDataFailure[] = [];
+  const view = toView(value, [], options, zdata);
+  const errors = zdata.map((z) => z.error);
+  if (type === "any") return { type, errors };
+  const validator = spec.validator(type);
+  if (!validator(view)) {
+    const failedZData = zdata.map((z) => z.at);
+    for (const err of validator.errors ?? []) {
+      const mapped = fromAjv(err, value);
+      if (mapped && !failedZData.some((p) => isPrefix(p, mapped.path))) errors.push(mapped);
+    }
+  }
+  if (errors.length === 0) {
+    try {
+      canonicalize(value, refTo(type), spec, options); // exact 64-bit ranges, which JS numbers cannot check
+    } catch (e) {
+      if (e instanceof VmpError) errors.push(e);
+      else throw e;
+    }
+  }
+  return { type, errors: dedupe(errors) };
+}
+
+/**
+ * The JSON-form view ajv validates. Byte strings become `{"__bytes__": ""}`: the schema constrains their
+ * presence, never their content, so encoding megabytes as base64 here would be wasted work.
+ */
+/** A ZData map that failed its checks: where it is, and why. */
+interface ZDataFailure {
+  readonly at: Path;
+  readonly error: VmpError;
+}
+
+function toView(v: Value, path: Path, options: ZDataOptions, zdata: ZDataFailure[]): unknown {
+  switch (v.kind) {
+    case "nil":
+      return null;
+    case "bool":
+    case "str":
+      return v.value;
+    case "int":
+      return Number(v.value);
+    case "float":
+      return floatNumber(v);
+    case "bin":
+      return { __bytes__: "" };
+    case "array":
+      return v.items.map((x, i) => toView(x, [...path, i], options, zdata));
+    case "map": {
+      let m = v;
+      if (isZData(v)) {
+        try {
+          m = checkZData(v, path, options);
+        } catch (e) {
+          if (!(e instanceof VmpError)) throw e;
+          zdata.push({ at: path, error: e });
+        }
+      }
+      // A prototype-less object: a key named "__proto__" stays an ordinary key.
+      const out: Record<string, unknown> = Object.create(null);
+      for (const [k, x] of m.entries) out[k] = toView(x, [...path, k], options, zdata);
+      return out;
+    }
+  }
+}
+
+/** Converts an ajv error to a VmpError, with a path into the value (array indices as numbers). */
+function fromAjv(err: ErrorObject, root: Value): VmpError | undefined {
+  const segments = err.instancePath === "" ? [] : err.instancePath.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const path: (string | number)[] = [];
+  let node: Value | undefined = root;
+  for (const seg of segments) {
+    if (node?.kind === "array") {
+      path.push(Number(seg));
+      node = node.items[Number(seg)];
+    } else {
+      path.push(seg);
+      node = node?.kind === "map" ? get(node, seg) : undefined;
+    }
+  }
+  const p = err.params as Record<string, unknown>;
+  const at = (kind: ErrorKind, reason: string, extra?: string) => new VmpError(kind, reason, extra === undefined ? path : [...path, extra]);
+  switch (err.keyword) {
+    case "required":
+      return at("MissingField", "required field is missing", String(p.missingProperty));
+    case "additionalProperties":
+      return at("InvalidValue", `unknown field "${String(p.additionalProperty)}" in a closed record`, String(p.additionalProperty));
+    case "type":
+      if (p.type === "null") return undefined; // the null branch of a nullable field; the other branch reports
+      return at("WrongType", `expected ${describeJsonType(String(p.type))}, got ${describeValue(node)}`);
+    case "const":
+      return at("InvalidValue", `expected ${JSON.stringify(p.allowedValue)}, got ${describeValue(node)}`);
+    case "enum":
+      return at("InvalidValue", `expected one of ${(p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(", ")}, got ${describeValue(node)}`);
+    case "minimum":
+    case "maximum":
+      return at(node?.kind === "int" ? "IntegerOutOfRange" : "InvalidValue", `${describeValue(node)} ${err.message ?? ""}`);
+    case "oneOf":
+    case "discriminator":
+      return p.passingSchemas === undefined && err.keyword === "oneOf" ? undefined : at("InvalidValue", err.message ?? "no variant matches");
+    default:
+      return at("InvalidValue", `${describeValue(node)} ${err.message ?? `fails ${err.keyword}`}`);
+  }
+}
+
+function describeJsonType(t: string): string {
+  const names: Record<string, string> = { integer: "an integer", number: "a number", string: "a string", boolean: "a boolean", array: "an array", object: "a map" };
+  return t.split(",").map((x) => names[x] ?? x).join(" or ");
+}
+
+function describeValue(v: Value | undefined): string {
+  if (v === undefined) return "nothing";
+  switch (v.kind) {
+    case "nil":
+      return "nil";
+    case "bool":
+      return String(v.value);
+    case "int":
+      return `integer ${v.value}`;
+    case "float":
+      return `float${v.width} ${floatNumber(v)}`;
+    case "str":
+      return v.value.length > 40 ? `a string of ${v.value.length} characters` : JSON.stringify(v.value);
+    case "bin":
+      return `bin (${v.value.length} bytes)`;
+    case "array":
+      return `an array of ${v.items.length}`;
+    case "map":
+      return `a map of ${v.entries.length}`;
+  }
+}
+
+function isPrefix(prefix: Path, path: Path): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => s === path[i]);
+}
+
+function dedupe(errors: VmpError[]): VmpError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.kind} ${JSON.stringify(e.path)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

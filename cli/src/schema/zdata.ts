@@ -1,0 +1,191 @@
+/**
+ * ZData semantics (spec §7): what a JSON Schema cannot say about a typed binary payload. Dtype normalisation,
+ * shape arithmetic in 64 bits, `len(b) == prod(shape) * itemsize`, image magic numbers, safetensors headers
+ * checked before any slicing, and the vrpc-ts typed-array forms read as 1-D arrays.
+ */
+import { VmpError, type Path } from "../errors.js";
+import { array, bin, get, int, map, str, UINT64_MAX, type MapValue, type Value } from "../value/model.js";
+
+/** Item size in bytes of every canonical dtype. */
+export const DTYPE_SIZES: Readonly<Record<string, number>> = {
+  bool: 1, int8: 1, int16: 2, int32: 4, int64: 8, uint8: 1, uint16: 2, uint32: 4, uint64: 8,
+  float16: 2, bfloat16: 2, float32: 4, float64: 8, complex64: 8, complex128: 16,
+};
+
+/** numpy's explicit type codes (the part after the byte-order character) and their canonical names. */
+const NUMPY_CODES: Readonly<Record<string, string>> = {
+  b1: "bool", i1: "int8", i2: "int16", i4: "int32", i8: "int64", u1: "uint8", u2: "uint16", u4: "uint32",
+  u8: "uint64", f2: "float16", f4: "float32", f8: "float64", c8: "complex64", c16: "complex128",
+};
+
+/** The typed-array ztypes vrpc-ts writes (decode-only) and the dtype each one means. */
+export const COMPAT_TYPED_ARRAYS: Readonly<Record<string, string>> = {
+  Int8Array: "int8", Uint8Array: "uint8", Int16Array: "int16", Uint16Array: "uint16", Int32Array: "int32",
+  Uint32Array: "uint32", Float32Array: "float32", Float64Array: "float64",
+};
+
+/** safetensors dtypes with a counterpart in the VMP vocabulary (the float8 types have none: UnsupportedDtype). */
+const SAFETENSORS_DTYPES: Readonly<Record<string, number>> = {
+  BOOL: 1, U8: 1, I8: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8,
+};
+
+/** More dimensions than any producer uses (numpy's own limit is 64); beyond it the shape is InvalidShape. */
+export const MAX_DIMS = 64;
+
+export const ARRAY_ZTYPES = ["numpy.ndarray", "torch.Tensor"] as const;
+export const KNOWN_ZTYPES = [...ARRAY_ZTYPES, "image", "safetensor.dict"] as const;
+
+export interface ZDataOptions {
+  /** Reject ztypes that no registry knows (`UnknownZType`) instead of keeping them as opaque values. */
+  readonly strictZType?: boolean;
+}
+
+/** A dtype as sent, resolved to its canonical name and byte order; undefined when not in the vocabulary. */
+export function parseDtype(s: string): { name: string; bigEndian: boolean } | undefined {
+  if (s in DTYPE_SIZES) return { name: s, bigEndian: false };
+  const m = /^([<>|=])([a-z]\d{1,2})$/.exec(s);
+  const name = m ? NUMPY_CODES[m[2]!] : undefined;
+  if (!m || name === undefined) return undefined;
+  return { name, bigEndian: m[1] === ">" && DTYPE_SIZES[name]! > 1 };
+}
+
+/** True when the map is ZData: it has a `ztype` key holding a string (spec §7.1). */
+export function isZData(m: MapValue): boolean {
+  return get(m, "ztype")?.kind === "str";
+}
+
+/**
+ * Checks one ZData map and returns it in canonical form (compat typed arrays as `numpy.ndarray`, explicit dtypes
+ * as canonical names, big-endian payloads byte-swapped). Throws the first VmpError found.
+ */
+export function checkZData(m: MapValue, path: Path, options: ZDataOptions = {}): MapValue {
+  const ztype = (get(m, "ztype") as { value: string }).value;
+  if ((ARRAY_ZTYPES as readonly string[]).includes(ztype)) return checkArray(m, ztype, path);
+  if (ztype in COMPAT_TYPED_ARRAYS) return checkCompat(m, ztype, path);
+  if (ztype === "image") return checkImage(m, path);
+  if (ztype === "safetensor.dict") return checkSafetensors(m, path);
+  if (options.strictZType) throw new VmpError("UnknownZType", `no registered type is named "${ztype}" (strict mode)`, [...path, "ztype"]);
+  return m;
+}
+
+function field(m: MapValue, key: string, path: Path, kind: Value["kind"], what: string): Value {
+  const v = get(m, key);
+  if (v === undefined) throw new VmpError("MissingField", `ZData needs "${key}" (${what})`, [...path, key]);
+  if (v.kind !== kind) throw new VmpError("WrongType", `"${key}" must be ${what}, got ${v.kind}`, [...path, key]);
+  return v;
+}
+
+/** The product of a shape's dims, checked: non-negative integers whose product fits in 64 bits. */
+export function shapeProduct(shape: Value, path: Path): bigint {
+  if (shape.kind !== "array") throw new VmpError("InvalidShape", `shape must be an array of non-negative integers, got ${shape.kind}`, path);
+  if (shape.items.length > MAX_DIMS) throw new VmpError("InvalidShape", `${shape.items.length} dimensions; at most ${MAX_DIMS} are allowed`, path);
+  let product = 1n;
+  shape.items.forEach((d, i) => {
+    if (d.kind !== "int" || d.value < 0n) throw new VmpError("InvalidShape", `dimension ${i} must be a non-negative integer`, [...path, i]);
+    product *= d.value;
+  });
+  if (product > UINT64_MAX) throw new VmpError("InvalidShape", "the product of the dimensions overflows 64 bits", path);
+  return product;
+}
+
+function checkArray(m: MapValue, ztype: string, path: Path): MapValue {
+  const b = field(m, "b", path, "bin", "the element bytes as bin") as { value: Uint8Array };
+  const dtypeText = (field(m, "dtype", path, "str", "a dtype name") as { value: string }).value;
+  const dtype = parseDtype(dtypeText);
+  if (dtype === undefined) throw new VmpError("UnsupportedDtype", `"${dtypeText}" is not in the dtype vocabulary (bool, int8…uint64, float16, bfloat16, float32, float64, complex64, complex128)`, [...path, "dtype"]);
+  const shape = get(m, "shape");
+  if (shape === undefined) throw new VmpError("MissingField", 'ZData needs "shape" (an array of dims, [] for 0-d)', [...path, "shape"]);
+  const count = shapeProduct(shape, [...path, "shape"]);
+  checkLength(b.value.length, count, dtype.name, path);
+  if (dtype.name === "bool") checkBools(b.value, path);
+  const data = dtype.bigEndian ? byteSwap(b.value, DTYPE_SIZES[dtype.name]!, dtype.name.startsWith("complex")) : b.value;
+  return map(m.entries.map(([k, v]) => [k, k === "dtype" ? str(dtype.name) : k === "b" ? bin(data) : v] as const));
+}
+
+function checkLength(actual: number, count: bigint, dtype: string, path: Path): void {
+  const expected = count * BigInt(DTYPE_SIZES[dtype]!);
+  if (BigInt(actual) !== expected) throw new VmpError("ShapeMismatch", `b holds ${actual} bytes; shape × itemsize of ${dtype} needs ${expected}`, [...path, "b"]);
+}
+
+function checkBools(b: Uint8Array, path: Path): void {
+  const i = b.findIndex((x) => x > 1);
+  if (i >= 0) throw new VmpError("InvalidValue", `bool element ${i} is 0x${b[i]!.toString(16)}; only 00 and 01 are booleans`, [...path, "b"]);
+}
+
+/** Swaps each element (each half of a complex element) from big- to little-endian. */
+function byteSwap(bytes: Uint8Array, itemsize: number, complex: boolean): Uint8Array {
+  const unit = complex ? itemsize / 2 : itemsize;
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i += unit) for (let j = 0; j < unit; j++) out[i + j] = bytes[i + unit - 1 - j]!;
+  return out;
+}
+
+function checkCompat(m: MapValue, ztype: string, path: Path): MapValue {
+  const dtype = COMPAT_TYPED_ARRAYS[ztype]!;
+  const b = field(m, "b", path, "bin", "the element bytes as bin") as { value: Uint8Array };
+  const length = get(m, "length");
+  if (length === undefined) throw new VmpError("MissingField", `${ztype} needs "length" (the element count)`, [...path, "length"]);
+  if (length.kind !== "int" || length.value < 0n) throw new VmpError("InvalidShape", "length must be a non-negative integer", [...path, "length"]);
+  checkLength(b.value.length, length.value, dtype, path);
+  return map([["ztype", str("numpy.ndarray")], ["b", bin(b.value)], ["dtype", str(dtype)], ["shape", array([int(length.value)])]]);
+}
+
+/** Magic numbers of the image formats the spec names; `unknown` is not an error (spec §7.4). */
+export function sniffImage(b: Uint8Array): "png" | "jpeg" | "webp" | "unknown" {
+  const at = (i: number, ...xs: number[]) => xs.every((x, j) => b[i + j] === x);
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "png";
+  if (at(0, 0xff, 0xd8, 0xff)) return "jpeg";
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return "webp";
+  return "unknown";
+}
+
+/** An image is its encoded file: `b` must be bytes; the content is the image codec's business, not VMP's. */
+function checkImage(m: MapValue, path: Path): MapValue {
+  field(m, "b", path, "bin", "the encoded image file");
+  return m;
+}
+
+function checkSafetensors(m: MapValue, path: Path): MapValue {
+  const b = (field(m, "b", path, "bin", "a safetensors file") as { value: Uint8Array }).value;
+  const bp = [...path, "b"];
+  if (b.length < 8) throw new VmpError("InvalidValue", `a safetensors file starts with an 8-byte header length; only ${b.length} bytes present`, bp);
+  const headerLength = new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+  if (headerLength > BigInt(b.length - 8)) throw new VmpError("InvalidValue", `safetensors header length ${headerLength} exceeds the ${b.length - 8} bytes present`, bp);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(b.subarray(8, 8 + Number(headerLength))));
+  } catch {
+    throw new VmpError("InvalidValue", "the safetensors header is not UTF-8 JSON", bp);
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) throw new VmpError("InvalidValue", "the safetensors header must be a JSON object", bp);
+  const dataLength = BigInt(b.length - 8) - headerLength;
+  const spans = Object.entries(header as Record<string, unknown>)
+    .filter(([name]) => name !== "__metadata__")
+    .map(([name, info]) => checkTensorEntry(name, info, dataLength, bp))
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // The tensors must tile the data region exactly: no gaps, no overlaps (what the safetensors library enforces).
+  let end = 0n;
+  for (const [begin, stop] of spans) {
+    if (begin !== end) throw new VmpError("InvalidValue", `safetensors data has a ${begin > end ? "gap" : "overlap"} at byte ${end}`, bp);
+    end = stop;
+  }
+  if (end !== dataLength) throw new VmpError("InvalidValue", `safetensors tensors cover ${end} of the ${dataLength} data bytes`, bp);
+  return m;
+}
+
+/** Checks one tensor's header entry and returns its [begin, end) data span. */
+function checkTensorEntry(name: string, info: unknown, dataLength: bigint, path: Path): [bigint, bigint] {
+  const t = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  const where = `tensor "${name}"`;
+  if (typeof t !== "object" || t === null) throw new VmpError("InvalidValue", `${where} must be an object`, path);
+  const size = typeof t.dtype === "string" ? SAFETENSORS_DTYPES[t.dtype] : undefined;
+  if (size === undefined) throw new VmpError("UnsupportedDtype", `${where} has dtype ${JSON.stringify(t.dtype)}, not a safetensors dtype`, path);
+  if (!Array.isArray(t.shape) || t.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new VmpError("InvalidShape", `${where} shape must be non-negative integers`, path);
+  const offsets = t.data_offsets;
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1] || BigInt(offsets[1]) > dataLength) {
+    throw new VmpError("InvalidValue", `${where} data_offsets must be [begin, end] inside the ${dataLength} data bytes`, path);
+  }
+  const count = (t.shape as number[]).reduce((p, d) => p * BigInt(d), 1n);
+  if (BigInt(offsets[1] - offsets[0]) !== count * BigInt(size)) throw new VmpError("ShapeMismatch", `${where} spans ${offsets[1] - offsets[0]} bytes; its shape needs ${count * BigInt(size)}`, path);
+  return [BigInt(offsets[0]), BigInt(offsets[1])];
+}
