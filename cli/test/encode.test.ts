@@ -111,8 +111,8 @@ describe("str: UTF-8 with the smallest header", () => {
 
   it("refuses lone surrogates, with the path", () => {
     const e = encodeError(map([["a", array([str("ok"), str("bad \ud800")])]]));
-    expect([e.kind, e.path]).toEqual(["InvalidValue", ["a", 1]]);
-    expect(encodeError(str("\udc00x")).kind).toBe("InvalidValue");
+    expect([e.kind, e.path]).toEqual(["InvalidUtf8", ["a", 1]]);
+    expect(encodeError(str("\udc00x")).kind).toBe("InvalidUtf8");
   });
 });
 

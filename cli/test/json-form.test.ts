@@ -47,8 +47,8 @@ describe("parseJsonForm", () => {
     ["very long integer", "1".repeat(5000), "IntegerOutOfRange", "…"],
     ["float beyond float64", "1e400", "InvalidValue", "1e400 is beyond float64"],
     ["duplicate key", '{"a":1,\n "a":2}', "DuplicateKey", 'duplicate key "a" at line 2 column 2'],
-    ["lone surrogate escape", String.raw`"\ud800"`, "InvalidValue", "lone surrogate"],
-    ["lone low surrogate", String.raw`"\ude00x"`, "InvalidValue", "lone surrogate"],
+    ["lone surrogate escape", String.raw`"\ud800"`, "InvalidUtf8", "lone surrogate"],
+    ["lone low surrogate", String.raw`"\ude00x"`, "InvalidUtf8", "lone surrogate"],
     ["bad base64", '{"__bytes__":"AQL"}', "InvalidValue", "standard base64"],
     ["url-safe base64", '{"__bytes__":"_-8="}', "InvalidValue", "standard base64"],
     ["stray pad bits", '{"__bytes__":"AR=="}', "InvalidValue", "standard base64"],
@@ -111,7 +111,7 @@ describe("printJsonForm", () => {
     ["NaN", map([["x", array([f64(NaN)])]]), "InvalidValue", ["x", 0]],
     ["Infinity", f64(Infinity), "InvalidValue", []],
     ["NaN payload", f64Bits(0x7ff8000000000001n), "InvalidValue", []],
-    ["lone surrogate", array([str("\ud800")]), "InvalidValue", [0]],
+    ["lone surrogate", array([str("\ud800")]), "InvalidUtf8", [0]],
     ["a map that would read as bytes", map([["__bytes__", str("AA==")]]), "InvalidValue", []],
   ])("%s has no JSON form", (_, v, kind, path) => {
     const e = failure(() => printJsonForm(v));

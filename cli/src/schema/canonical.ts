@@ -11,8 +11,18 @@ import { array, f32, f32Bits, f64, f64Bits, floatNumber, int, map, type FloatVal
 import type { Spec } from "./spec.js";
 import { checkZData, isZData, type ZDataOptions } from "./zdata.js";
 
-export function canonicalize(value: Value, type: TypeRef | "any", spec: Spec, options: ZDataOptions = {}, path: Path = []): Value {
-  return new Canonicalizer(spec, options).value(value, type === "any" ? { kind: "any" } : type, path);
+/** A problem found while canonicalising: the error, and the node it makes unreadable (for ZData, the map). */
+export interface Problem {
+  readonly at: Path;
+  readonly error: VmpError;
+}
+
+/**
+ * The canonical form of `value` read as `type`. Throws the first VmpError; pass `problems` to collect every
+ * problem instead (the offending node is then left as it was), which is how validation uses it.
+ */
+export function canonicalize(value: Value, type: TypeRef | "any", spec: Spec, options: ZDataOptions = {}, problems?: Problem[]): Value {
+  return new Canonicalizer(spec, options, problems).value(value, type === "any" ? { kind: "any" } : type, []);
 }
 
 /**
@@ -42,7 +52,26 @@ class Canonicalizer {
   constructor(
     private readonly spec: Spec,
     private readonly options: ZDataOptions,
+    private readonly problems?: Problem[],
   ) {}
+
+  /** Records a problem (or throws it when nobody collects) and returns the node unchanged. */
+  private problem<T extends Value>(v: T, at: Path, error: VmpError): T {
+    if (this.problems === undefined) throw error;
+    this.problems.push({ at, error });
+    return v;
+  }
+
+  /** Normalises a ZData map; undefined when it cannot be read (the problem is recorded). */
+  private zdata(m: MapValue, path: Path): MapValue | undefined {
+    try {
+      return checkZData(m, path, this.options);
+    } catch (e) {
+      if (!(e instanceof VmpError)) throw e;
+      this.problem(m, path, e);
+      return undefined;
+    }
+  }
 
   value(v: Value, t: TypeRef, path: Path): Value {
     switch (t.kind) {
@@ -72,21 +101,19 @@ class Canonicalizer {
     if (v.kind !== "int" && !(v.kind === "float" && v.width === 64 && wire === "float32")) return v;
     const x = v.kind === "int" ? Number(v.value) : floatNumber(v);
     const exact = v.kind === "int" ? BigInt(x) === v.value : Number.isNaN(x) || Math.fround(x) === x;
-    if (!exact) throw new VmpError("InvalidValue", `${v.kind === "int" ? v.value : x} has no exact ${wire} form`, path);
+    if (!exact) return this.problem(v, path, new VmpError("InvalidValue", `${v.kind === "int" ? v.value : x} has no exact ${wire} form`, path));
     return wire === "float64" ? f64(x) : v.kind === "float" && Number.isNaN(x) ? narrowNaN(v) : f32(x);
   }
 
+  /** Integral floats (msgpackr's `ts`) become integers; the value must lie in the field's range, exactly. */
   private int(v: Value, t: Extract<TypeRef, { kind: "int" }>, path: Path): Value {
-    let n = v;
-    if (v.kind === "float") {
-      const x = floatNumber(v);
-      if (!Number.isInteger(x)) return v; // not an integer: validation reports WrongType
-      n = int(BigInt(x));
-    }
-    if (n.kind === "int" && (n.value < t.min || n.value > t.max)) {
-      throw new VmpError("IntegerOutOfRange", `${n.value} is outside ${t.min}..${t.max} (${t.wire})`, path);
-    }
-    return n;
+    let n: bigint;
+    if (v.kind === "int") n = v.value;
+    else if (v.kind === "float" && Number.isInteger(floatNumber(v))) n = BigInt(floatNumber(v));
+    else if (v.kind === "float") return this.problem(v, path, new VmpError("WrongType", `expected an integer, got float${v.width} ${floatNumber(v)}`, path));
+    else return v; // not a number at all: the structural check reports WrongType
+    if (n < t.min || n > t.max) return this.problem(v, path, new VmpError("IntegerOutOfRange", `${n} is outside ${t.min}..${t.max} (${t.wire})`, path));
+    return int(n);
   }
 
   private named(v: Value, name: string, path: Path): Value {
@@ -98,8 +125,9 @@ class Canonicalizer {
       const variant = def.variants.find((x) => tag?.kind === "str" && x.tagValue === tag.value);
       return variant ? this.named(v, variant.type, path) : v;
     }
-    const normalized = def.ztype !== undefined && isZData(v) ? checkZData(v, path, this.options) : v;
-    return this.record(normalized, def, path);
+    if (def.ztype === undefined || !isZData(v)) return this.record(v, def, path);
+    const z = this.zdata(v, path);
+    return z === undefined ? v : this.record(z, def, path);
   }
 
   /** Declared fields in declaration order, then the rest in producer order. */
@@ -116,7 +144,8 @@ class Canonicalizer {
     if (v.kind === "array") return array(v.items.map((x, i) => this.free(x, [...path, i])));
     if (v.kind !== "map") return v;
     if (isZData(v)) {
-      const z = checkZData(v, path, this.options);
+      const z = this.zdata(v, path);
+      if (z === undefined) return v; // unreadable ZData stays as sent
       const ztype = (z.entries.find(([k]) => k === "ztype")![1] as { value: string }).value;
       const variant = this.spec.ir.zdata.find((d) => d.ztype === ztype);
       return variant ? this.record(z, variant, path) : z;

@@ -8,9 +8,9 @@
 import type { ErrorObject } from "ajv";
 import { VmpError, type ErrorKind, type Path } from "../errors.js";
 import { floatNumber, get, type Value } from "../value/model.js";
-import { canonicalize, refTo } from "./canonical.js";
+import { canonicalize, refTo, type Problem } from "./canonical.js";
 import type { Spec } from "./spec.js";
-import { checkZData, isZData, type ZDataOptions } from "./zdata.js";
+import type { ZDataOptions } from "./zdata.js";
 
 export interface ValidateOptions extends ZDataOptions {
   /** Validate as this type instead of selecting one from `etype`. */
@@ -48,24 +48,20 @@ export function validate(value: Value, spec: Spec, options: ValidateOptions = {}
     if (e instanceof VmpError) return { type: "Message", errors: [e] };
     throw e;
   }
-  const zdata: ZDataFailure[] = [];
-  const view = toView(value, [], options, zdata);
-  const errors = zdata.map((z) => z.error);
-  if (type === "any") return { type, errors };
-  const validator = spec.validator(type);
-  if (!validator(view)) {
-    const failedZData = zdata.map((z) => z.at);
-    for (const err of validator.errors ?? []) {
-      const mapped = fromAjv(err, value);
-      if (mapped && !failedZData.some((p) => isPrefix(p, mapped.path))) errors.push(mapped);
-    }
-  }
-  if (errors.length === 0) {
-    try {
-      canonicalize(value, refTo(type), spec, options); // exact 64-bit ranges, which JS numbers cannot check
-    } catch (e) {
-      if (e instanceof VmpError) errors.push(e);
-      else throw e;
+  if (type !== "any") spec.validator(type); // an unknown type is a usage error before anything else
+  // One schema-directed walk finds what JSON Schema cannot see (ZData arithmetic, exact 64-bit ranges, float
+  // conversions) and yields the canonical value; ajv then checks the structure of that value.
+  const problems: Problem[] = [];
+  const canonical = canonicalize(value, type === "any" ? "any" : refTo(type), spec, options, problems);
+  const errors = problems.map((p) => p.error);
+  if (type !== "any") {
+    const validator = spec.validator(type);
+    if (!validator(toView(canonical))) {
+      const unreadable = problems.map((p) => p.at);
+      for (const err of validator.errors ?? []) {
+        const mapped = fromAjv(err, canonical);
+        if (mapped && !unreadable.some((at) => isPrefix(at, mapped.path))) errors.push(mapped);
+      }
     }
   }
   return { type, errors: dedupe(errors) };
@@ -75,13 +71,7 @@ export function validate(value: Value, spec: Spec, options: ValidateOptions = {}
  * The JSON-form view ajv validates. Byte strings become `{"__bytes__": ""}`: the schema constrains their
  * presence, never their content, so encoding megabytes as base64 here would be wasted work.
  */
-/** A ZData map that failed its checks: where it is, and why. */
-interface ZDataFailure {
-  readonly at: Path;
-  readonly error: VmpError;
-}
-
-function toView(v: Value, path: Path, options: ZDataOptions, zdata: ZDataFailure[]): unknown {
+function toView(v: Value): unknown {
   switch (v.kind) {
     case "nil":
       return null;
@@ -95,20 +85,11 @@ function toView(v: Value, path: Path, options: ZDataOptions, zdata: ZDataFailure
     case "bin":
       return { __bytes__: "" };
     case "array":
-      return v.items.map((x, i) => toView(x, [...path, i], options, zdata));
+      return v.items.map(toView);
     case "map": {
-      let m = v;
-      if (isZData(v)) {
-        try {
-          m = checkZData(v, path, options);
-        } catch (e) {
-          if (!(e instanceof VmpError)) throw e;
-          zdata.push({ at: path, error: e });
-        }
-      }
       // A prototype-less object: a key named "__proto__" stays an ordinary key.
       const out: Record<string, unknown> = Object.create(null);
-      for (const [k, x] of m.entries) out[k] = toView(x, [...path, k], options, zdata);
+      for (const [k, x] of v.entries) out[k] = toView(x);
       return out;
     }
   }
@@ -136,7 +117,8 @@ function fromAjv(err: ErrorObject, root: Value): VmpError | undefined {
     case "additionalProperties":
       return at("InvalidValue", `unknown field "${String(p.additionalProperty)}" in a closed record`, String(p.additionalProperty));
     case "type":
-      if (p.type === "null") return undefined; // the null branch of a nullable field; the other branch reports
+      // In a nullable field ({"oneOf": [S, {"type": "null"}]}) the null branch always fails; S reports.
+      if (p.type === "null" && err.schemaPath.includes("/oneOf/")) return undefined;
       return at("WrongType", `expected ${describeJsonType(String(p.type))}, got ${describeValue(node)}`);
     case "const":
       return at("InvalidValue", `expected ${JSON.stringify(p.allowedValue)}, got ${describeValue(node)}`);

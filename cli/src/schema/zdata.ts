@@ -35,6 +35,15 @@ export const MAX_DIMS = 64;
 export const ARRAY_ZTYPES = ["numpy.ndarray", "torch.Tensor"] as const;
 export const KNOWN_ZTYPES = [...ARRAY_ZTYPES, "image", "safetensor.dict"] as const;
 
+/** The fields of each known ztype: known ZData is closed (spec §7.2). */
+const FIELDS: Readonly<Record<string, readonly string[]>> = {
+  "numpy.ndarray": ["ztype", "b", "dtype", "shape"],
+  "torch.Tensor": ["ztype", "b", "dtype", "shape"],
+  image: ["ztype", "b", "format"],
+  "safetensor.dict": ["ztype", "b"],
+  ...Object.fromEntries(Object.keys(COMPAT_TYPED_ARRAYS).map((z) => [z, ["ztype", "b", "length"]])),
+};
+
 export interface ZDataOptions {
   /** Reject ztypes that no registry knows (`UnknownZType`) instead of keeping them as opaque values. */
   readonly strictZType?: boolean;
@@ -46,7 +55,9 @@ export function parseDtype(s: string): { name: string; bigEndian: boolean } | un
   const m = /^([<>|=])([a-z]\d{1,2})$/.exec(s);
   const name = m ? NUMPY_CODES[m[2]!] : undefined;
   if (!m || name === undefined) return undefined;
-  return { name, bigEndian: m[1] === ">" && DTYPE_SIZES[name]! > 1 };
+  const size = DTYPE_SIZES[name]!;
+  if (m[1] === "|" && size > 1) return undefined; // "not applicable" byte order only fits 1-byte types
+  return { name, bigEndian: m[1] === ">" && size > 1 };
 }
 
 /** True when the map is ZData: it has a `ztype` key holding a string (spec §7.1). */
@@ -60,6 +71,9 @@ export function isZData(m: MapValue): boolean {
  */
 export function checkZData(m: MapValue, path: Path, options: ZDataOptions = {}): MapValue {
   const ztype = (get(m, "ztype") as { value: string }).value;
+  const allowed = FIELDS[ztype];
+  const extra = allowed && m.entries.find(([k]) => !allowed.includes(k));
+  if (extra) throw new VmpError("InvalidValue", `${ztype} has no field "${extra[0]}" (fields: ${allowed.join(", ")})`, [...path, extra[0]]);
   if ((ARRAY_ZTYPES as readonly string[]).includes(ztype)) return checkArray(m, ztype, path);
   if (ztype in COMPAT_TYPED_ARRAYS) return checkCompat(m, ztype, path);
   if (ztype === "image") return checkImage(m, path);
@@ -77,7 +91,7 @@ function field(m: MapValue, key: string, path: Path, kind: Value["kind"], what: 
 
 /** The product of a shape's dims, checked: non-negative integers whose product fits in 64 bits. */
 export function shapeProduct(shape: Value, path: Path): bigint {
-  if (shape.kind !== "array") throw new VmpError("InvalidShape", `shape must be an array of non-negative integers, got ${shape.kind}`, path);
+  if (shape.kind !== "array") throw new VmpError("WrongType", `shape must be an array of non-negative integers, got ${shape.kind}`, path);
   if (shape.items.length > MAX_DIMS) throw new VmpError("InvalidShape", `${shape.items.length} dimensions; at most ${MAX_DIMS} are allowed`, path);
   let product = 1n;
   shape.items.forEach((d, i) => {
@@ -142,6 +156,8 @@ export function sniffImage(b: Uint8Array): "png" | "jpeg" | "webp" | "unknown" {
 /** An image is its encoded file: `b` must be bytes; the content is the image codec's business, not VMP's. */
 function checkImage(m: MapValue, path: Path): MapValue {
   field(m, "b", path, "bin", "the encoded image file");
+  const format = get(m, "format");
+  if (format !== undefined && format.kind !== "str") throw new VmpError("WrongType", `format must be a string, got ${format.kind}`, [...path, "format"]);
   return m;
 }
 
@@ -158,6 +174,10 @@ function checkSafetensors(m: MapValue, path: Path): MapValue {
     throw new VmpError("InvalidValue", "the safetensors header is not UTF-8 JSON", bp);
   }
   if (typeof header !== "object" || header === null || Array.isArray(header)) throw new VmpError("InvalidValue", "the safetensors header must be a JSON object", bp);
+  const metadata = (header as Record<string, unknown>).__metadata__;
+  if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Object.values(metadata).some((x) => typeof x !== "string"))) {
+    throw new VmpError("InvalidValue", "safetensors __metadata__ must map strings to strings", bp);
+  }
   const dataLength = BigInt(b.length - 8) - headerLength;
   const spans = Object.entries(header as Record<string, unknown>)
     .filter(([name]) => name !== "__metadata__")

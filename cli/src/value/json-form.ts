@@ -159,7 +159,7 @@ class JsonParser {
     }
     out += this.text.slice(chunk, this.pos++);
     // Escaped halves of a pair (\ud83d\ude00) have joined by now; whatever is still alone has no UTF-8 form.
-    if (hasLoneSurrogate(out)) throw this.error("InvalidValue", `string has a lone surrogate ${this.where(start)}`);
+    if (hasLoneSurrogate(out)) throw this.error("InvalidUtf8", `string has a lone surrogate ${this.where(start)}`);
     return out;
   }
 
@@ -299,7 +299,7 @@ function printFloat(v: FloatValue, path: Path): string {
 
 function printString(s: string, path: Path): string {
   if (hasLoneSurrogate(s)) {
-    throw new VmpError("InvalidValue", "string has a lone surrogate, which has no JSON form", [...path]);
+    throw new VmpError("InvalidUtf8", "string has a lone surrogate, which has no JSON form", [...path]);
   }
   return JSON.stringify(s); // escapes quotes, backslashes and control characters; keeps other text as is
 }

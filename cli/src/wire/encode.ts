@@ -201,7 +201,7 @@ function writeInt(out: ByteWriter, v: bigint, path: Path): void {
 
 function writeStr(out: ByteWriter, s: string, path: Path): void {
   if (hasLoneSurrogate(s)) {
-    throw new VmpError("InvalidValue", "string has a lone surrogate, which UTF-8 cannot encode", [...path]);
+    throw new VmpError("InvalidUtf8", "string has a lone surrogate, which UTF-8 cannot encode", [...path]);
   }
   const bytes = utf8Encoder.encode(s);
   writeLength(out, "str", bytes.length, path);
