@@ -29,7 +29,14 @@ export function isErrorKind(s: string): s is ErrorKind {
 /** A path into a value: map keys and array indices, printed as `data.nodes[3].b`. */
 export type Path = readonly (string | number)[];
 
+/** Paths longer than this print their first and last segments around a count (100 000 nested arrays happen). */
+const MAX_PRINTED_SEGMENTS = 24;
+
 export function formatPath(path: Path): string {
+  if (path.length > MAX_PRINTED_SEGMENTS) {
+    const half = MAX_PRINTED_SEGMENTS / 2;
+    return `${formatPath(path.slice(0, half))}…(${path.length - MAX_PRINTED_SEGMENTS} more)…${formatPath(path.slice(-half)).replace(/^\(root\)$/, "")}`;
+  }
   let out = "";
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;

@@ -1,13 +1,14 @@
 /**
  * Reading what the user points the CLI at: a `.msgpack` frame, a `.json` message in the JSON form, hex text,
- * standard input (`-`), or one vector of a manifest (`conformance/vectors/events.json#event.set.scene`).
+ * standard input (`-`), or one vector of a manifest (`conformance/vectors/events.json#event.set.scene`, or
+ * `…#wild.v04/0` for its first alternative encoding).
  */
 import { readFileSync } from "node:fs";
 import { UsageError } from "./errors.js";
 
 export type Input =
-  | { readonly name: string; readonly form: "msgpack"; readonly bytes: Uint8Array }
-  | { readonly name: string; readonly form: "json"; readonly text: string };
+  | { readonly name: string; readonly form: "msgpack"; readonly bytes: Uint8Array; readonly type?: string }
+  | { readonly name: string; readonly form: "json"; readonly text: string; readonly type?: string };
 
 /**
  * What `-` becomes while yargs parses the command line: yargs drops a lone `-` positional (yargs issue #1312),
@@ -52,8 +53,10 @@ export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex");
 }
 
-function fromVector(file: string, id: string): Input {
-  let manifest: { vectors?: { id: string; canonical?: string; input?: string }[] };
+/** `FILE#ID` is a vector's canonical bytes (an invalid vector's input); `FILE#ID/N` its N-th alternative. */
+function fromVector(file: string, ref: string): Input {
+  const [, id = ref, alt] = /^(.*?)(?:\/(\d+))?$/.exec(ref) ?? [];
+  let manifest: { vectors?: { id: string; type: string; canonical?: string; input?: string; alternatives?: { hex: string }[] }[] };
   try {
     manifest = JSON.parse(readFile(file).toString("utf8"));
   } catch (e) {
@@ -62,5 +65,8 @@ function fromVector(file: string, id: string): Input {
   }
   const vector = manifest.vectors?.find((v) => v.id === id);
   if (vector === undefined) throw new UsageError(`${file} has no vector "${id}"`);
-  return { name: `${file}#${id}`, form: "msgpack", bytes: parseHex(vector.canonical ?? vector.input ?? "", id) };
+  const hex = alt === undefined ? vector.canonical ?? vector.input : vector.alternatives?.[Number(alt)]?.hex;
+  if (hex === undefined) throw new UsageError(`vector "${id}" has no alternative ${alt}`);
+  // A vector says what type it is read as; commands use that unless the user passes --type.
+  return { name: `${file}#${ref}`, form: "msgpack", bytes: parseHex(hex, ref), type: vector.type };
 }

@@ -89,6 +89,12 @@ describe("vmp inspect", () => {
     expect(out).toContain(`canonical bytes (${E01.length / 2}): ${E01}`);
   });
 
+  it("reads a vector's alternative encoding and names the key-order rule it breaks", async () => {
+    const { code, out } = await run(["inspect", "conformance/vectors/wild.json#wild.v04/0"]);
+    expect(code).toBe(0);
+    expect(out).toContain("schema: (root): keys in order ts, data, etype, strict; canonical order is ts, etype, data, strict");
+  });
+
   it("confirms a canonical frame", async () => {
     const { out } = await run(["inspect", "-"], E01);
     expect(out).toContain("canonical: yes");

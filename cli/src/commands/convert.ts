@@ -41,7 +41,8 @@ export const convertCommand: Command<Args> = {
     const input = readInput(args.in, io.stdin);
     const value = loadValue(input);
     const spec = defaultSpec(args.spec);
-    const { type, errors } = validate(value, spec, args.type ? { type: args.type } : {});
+    const explicit = args.type ?? input.type;
+    const { type, errors } = validate(value, spec, explicit ? { type: explicit } : {});
     if (errors.length > 0) {
       for (const e of errors) io.err(`${input.name}: ${e.message}`);
       return 1;

@@ -3,7 +3,7 @@
  * the bytes are not canonical and which rule they break. The tool for "two languages disagree".
  */
 import type { Argv } from "yargs";
-import { VmpError } from "../errors.js";
+import { formatPath, VmpError } from "../errors.js";
 import { readInput, toHex } from "../io.js";
 import type { Command } from "../main.js";
 import { canonicalize } from "../schema/canonical.js";
@@ -47,7 +47,7 @@ export const inspectCommand: Command<Args> = {
       return 1;
     }
     const spec = defaultSpec(args.spec);
-    let type = args.type;
+    let type = args.type ?? input.type;
     if (type === undefined) {
       try {
         type = selectType(value, spec);
@@ -60,7 +60,7 @@ export const inspectCommand: Command<Args> = {
     const schemaNotes = explainDifferences(value, canonicalValue);
     const canonical = encode(canonicalValue);
     io.out("");
-    io.out(`type: ${type}${errors.length ? ` (invalid: ${errors.map((e) => `${e.kind} at ${e.path.join(".") || "(root)"}`).join("; ")})` : ""}`);
+    io.out(`type: ${type}${errors.length ? ` (invalid: ${errors.map((e) => `${e.kind} at ${formatPath(e.path)}`).join("; ")})` : ""}`);
     for (const note of schemaNotes) io.out(`schema: ${note}`);
     if (bytesEqual(canonical, bytes)) {
       io.out("canonical: yes");

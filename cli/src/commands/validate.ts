@@ -46,7 +46,8 @@ export const validateCommand: Command<Args> = {
       let errors: readonly VmpError[];
       try {
         const value = loadValue(input);
-        ({ type, errors } = validate(value, spec, { ...(args.type ? { type: args.type } : {}), strictZType: args.strictZtype }));
+        const explicit = args.type ?? input.type;
+        ({ type, errors } = validate(value, spec, { ...(explicit ? { type: explicit } : {}), strictZType: args.strictZtype }));
       } catch (e) {
         if (!(e instanceof VmpError)) throw e;
         errors = [e];
@@ -65,8 +66,9 @@ export const validateCommand: Command<Args> = {
 };
 
 function formatReport(r: Report): string {
-  if (r.valid) return `${r.input}: valid ${r.type}`;
-  const lines = [`${r.input}: invalid ${r.type} (${r.errors.length} error${r.errors.length === 1 ? "" : "s"})`];
+  const what = r.type === "any" ? "value" : r.type;
+  if (r.valid) return `${r.input}: valid ${what}`;
+  const lines = [`${r.input}: invalid ${what} (${r.errors.length} error${r.errors.length === 1 ? "" : "s"})`];
   for (const e of r.errors) lines.push(`  ${e.kind} at ${e.at}${e.offset === undefined ? "" : ` (byte ${e.offset})`}: ${e.message}`);
   return lines.join("\n");
 }
