@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { UsageError } from "./errors.js";
+import { fromHex } from "./wire/hex.js";
 
 export type Input =
   | { readonly name: string; readonly form: "msgpack"; readonly bytes: Uint8Array; readonly type?: string }
@@ -46,11 +47,7 @@ function fromText(name: string, text: string): Input {
 export function parseHex(text: string, name = "input"): Uint8Array {
   const clean = text.replace(/0x/gi, "").replace(/[\s:,]/g, "");
   if (!/^[0-9a-fA-F]*$/.test(clean) || clean.length % 2 !== 0) throw new UsageError(`${name} is not hex (expected pairs of hex digits)`);
-  return Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16));
-}
-
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex");
+  return fromHex(clean);
 }
 
 /** `FILE#ID` is a vector's canonical bytes (an invalid vector's input); `FILE#ID/N` its N-th alternative. */

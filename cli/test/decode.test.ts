@@ -4,7 +4,7 @@ import { VmpError, type ErrorKind } from "../src/errors.js";
 import { INT64_MIN, UINT64_MAX, array, bin, bool, equals, f32, f32Bits, f64, f64Bits, int, map, nil, str, type Value } from "../src/value/model.js";
 import { decode } from "../src/wire/decode.js";
 import { encode } from "../src/wire/encode.js";
-import { fromHex, toHex } from "../src/wire/raw.js";
+import { fromHex, toHex } from "../src/wire/hex.js";
 
 function decodeError(bytes: Uint8Array, options?: { maxDepth?: number }): VmpError {
   try {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { VmpError } from "../src/errors.js";
 import { array, bin, bool, f32, f32Bits, f64, f64Bits, int, map, nil, str, type Value } from "../src/value/model.js";
 import { encode } from "../src/wire/encode.js";
-import { toHex } from "../src/wire/raw.js";
+import { toHex } from "../src/wire/hex.js";
 
 const hexOf = (v: Value): string => toHex(encode(v));
 

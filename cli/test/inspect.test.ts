@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { VmpError } from "../src/errors.js";
 import { decode } from "../src/wire/decode.js";
 import { formatInspect, inspect, type InspectLine } from "../src/wire/inspect.js";
-import { RawWriter, fromHex } from "../src/wire/raw.js";
+import { fromHex } from "../src/wire/hex.js";
+import { RawWriter } from "../src/wire/raw.js";
 
 const SET_EVENT =
   "83a27473cf0000018bcfe56800a56574797065a3534554a46461746183a3746167a55363656e65a36b6579a4726f6f74a86368696c6472656e90";

@@ -1,7 +1,8 @@
 /** RawWriter writes exactly the form asked for; every expected byte string is derived by hand from the spec. */
 import { describe, expect, it } from "vitest";
 import { int, map, str } from "../src/value/model.js";
-import { RawWriter, fromHex, toHex } from "../src/wire/raw.js";
+import { fromHex, toHex } from "../src/wire/hex.js";
+import { RawWriter } from "../src/wire/raw.js";
 
 const w = () => new RawWriter();
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { toHex } from "../src/io.js";
+import { toHex } from "../src/wire/hex.js";
 import { canonicalize } from "../src/schema/canonical.js";
 import { defaultSpec } from "../src/schema/spec.js";
 import { selectType, validate } from "../src/schema/validate.js";

@@ -5,7 +5,7 @@
  * reference is a build error, so a manifest never records behaviour nobody checked.
  */
 import { formatPath, VmpError, type Path } from "../../cli/src/errors.js";
-import { toHex } from "../../cli/src/io.js";
+import { toHex } from "../../cli/src/wire/hex.js";
 import { canonicalize } from "../../cli/src/schema/canonical.js";
 import type { Spec } from "../../cli/src/schema/spec.js";
 import { validate } from "../../cli/src/schema/validate.js";

@@ -104,8 +104,5 @@ export function js(x: unknown): Value {
   throw new TypeError(`cannot turn ${typeof x} into a VMP value`);
 }
 
-/** Bytes from hex, for hand-written inputs. */
-export function hex(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, "");
-  return Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16));
-}
+/** Bytes from hex (whitespace allowed), for hand-written inputs. */
+export { fromHex as hex } from "../../cli/src/wire/hex.js";

@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseHex, toHex } from "../../cli/src/io.js";
+import { parseHex } from "../../cli/src/io.js";
+import { toHex } from "../../cli/src/wire/hex.js";
 import { canonicalize } from "../../cli/src/schema/canonical.js";
 import { defaultSpec } from "../../cli/src/schema/spec.js";
 import { validate } from "../../cli/src/schema/validate.js";

@@ -6,7 +6,8 @@
 import { writeFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
-import { isDash, readInput, toHex } from "../io.js";
+import { isDash, readInput } from "../io.js";
+import { toHex } from "../wire/hex.js";
 import type { Command } from "../main.js";
 import { canonicalize } from "../schema/canonical.js";
 import { defaultSpec } from "../schema/spec.js";

@@ -4,7 +4,8 @@
  */
 import type { Argv } from "yargs";
 import { formatPath, VmpError } from "../errors.js";
-import { readInput, toHex } from "../io.js";
+import { readInput } from "../io.js";
+import { toHex } from "../wire/hex.js";
 import type { Command } from "../main.js";
 import { canonicalize } from "../schema/canonical.js";
 import { explainDifferences } from "../schema/explain.js";

@@ -12,6 +12,7 @@
  */
 import { INT64_MIN, UINT64_MAX, type Value } from "../value/model.js";
 import { ByteWriter, encode, hasLoneSurrogate } from "./encode.js";
+import { fromHex, toHex } from "./hex.js";
 
 /** The ext forms: fixext1..16 carry exactly that many bytes; ext8/16/32 have a length field. */
 export type ExtForm = "fixext1" | "fixext2" | "fixext4" | "fixext8" | "fixext16" | "ext8" | "ext16" | "ext32";
@@ -196,18 +197,6 @@ export class RawWriter {
     const length = checkInt(declared ?? payload.length, 0, 2 ** (8 * bytes) - 1, "declared length");
     return this.fixed(byte, length, bytes).raw(payload);
   }
-}
-
-/** Lower-case hex of `bytes`. */
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
-}
-
-/** Bytes from hex; whitespace is ignored, anything else that is not a hex digit pair is an error. */
-export function fromHex(hex: string): Uint8Array {
-  const compact = hex.replace(/\s+/g, "");
-  if (!/^(?:[0-9a-fA-F]{2})*$/.test(compact)) throw new RangeError(`not hex: ${JSON.stringify(hex)}`);
-  return new Uint8Array(Buffer.from(compact, "hex"));
 }
 
 function textBytes(s: string | Uint8Array): Uint8Array {
