@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { SpecError } from "../../cli/src/errors.js";
+import { SpecError, UsageError } from "../../cli/src/errors.js";
 import { lintSpec } from "./lint.js";
 import {
   intWireRange,
@@ -30,14 +30,20 @@ export interface LoadedSpec {
   readonly sha256: string;
 }
 
+/** Reads and parses a spec file; an unreadable or unparsable file is a UsageError (exit 2), not a lint finding. */
 export function loadSpec(path: string, root = process.cwd()): LoadedSpec {
-  const bytes = readFileSync(path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read the spec ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   const text = bytes.toString("utf8");
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new SpecError("", `${path} is not valid JSON: ${(e as Error).message}`);
+    throw new UsageError(`the spec ${path} is not valid JSON: ${(e as Error).message}`);
   }
   return { file: relative(root, path).split("\\").join("/"), text, doc, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
