@@ -111,6 +111,17 @@ function tensors(): ValidRecipe[] {
     valid("zdata.tensor.complex64", "torch complex64 [1j]: real 0.0 then imaginary 1.0 = 0x3f800000", tensor("complex64", [1], "00000000 0000803f")),
     valid("zdata.tensor.0d", "torch 0-d float64 tensor(2.5): 2.5 = 0x4004000000000000", tensor("float64", [], "0000000000000440")),
     valid("zdata.tensor.empty", "torch empty float16 of shape [0, 4]", tensor("float16", [0, 4], "")),
+    // The remaining dtypes, so that every dtype travels as a torch.Tensor too (bytes little-endian, derived by hand).
+    ...([
+      ["int8", [2], "ff 01", "[-1, 1]: two's complement ff, 01"],
+      ["int16", [2], "ffff 0200", "[-1, 2]: ff ff, 02 00"],
+      ["int32", [1], "feffffff", "[-2]: 0xfffffffe → fe ff ff ff"],
+      ["uint8", [2], "00 ff", "[0, 255]"],
+      ["uint16", [1], "ffff", "[65535]"],
+      ["uint32", [1], "01000000", "[1]"],
+      ["uint64", [1], "0000000000000080", "[2^63]: 0x8000000000000000 → seven 00 then 80"],
+      ["complex128", [1], "000000000000f0bf 0000000000000000", "[-1+0j]: -1.0 = 0xbff0… → 00…f0 bf, then 0.0"],
+    ] as const).map(([dtype, shape, bytes, what]) => valid(`zdata.tensor.${dtype}`, `torch ${dtype} ${what}`, tensor(dtype, shape, bytes))),
   ];
 }
 
