@@ -1,0 +1,197 @@
+/**
+ * The codec's public entry points: schema-directed `encode`/`decode` over type descriptors, `decodeValue`/
+ * `encodeValue` for bare values (type `any`, what a relay uses), and message type selection (spec §4.6).
+ *
+ * Relay guarantee (spec §10): for canonical bytes B of a value read as T,
+ * `encode(T, decode(T, B, { lossless: true }))` is B again, byte for byte.
+ */
+import { VmpError } from "./errors.js";
+import type { RecordDesc } from "./schema.js";
+import { readerOf, type Desc } from "./decode.js";
+import { writerOf } from "./encode.js";
+import { checkPrototype, entryOf, isMapLike, readAny, writeAny, type DecodeOptions } from "./value.js";
+import { Reader } from "./reader.js";
+import { Writer } from "./wire.js";
+
+/**
+ * Encodes `value` as `desc`, canonically; throws a VmpError (with the path) for a value `desc` does not admit.
+ * The result is a view of a shared buffer (see `encodeWith`): send it or keep it, but do not use its `.buffer`.
+ */
+export function encode(desc: Desc, value: unknown): Uint8Array {
+  const write = writerOf(desc);
+  return encodeWith((w) => write(w, value));
+}
+
+/**
+ * Appends the encoding of `value` to `writer` (reuse one writer across frames: `reset()`, `encodeInto`, send
+ * `view()`). After an error the writer holds a partial frame: `reset()` it.
+ */
+export function encodeInto(desc: Desc, value: unknown, writer: Writer): void {
+  checkPrototype();
+  writerOf(desc)(writer, value);
+}
+
+/** Decodes one frame as `desc`, validating it (see decode.ts for the kinds and paths). */
+export function decode(desc: Desc, bytes: Uint8Array, options?: DecodeOptions): unknown {
+  const read = readerOf(desc);
+  return decodeWith(bytes, options, (r) => read(r, r.next()));
+}
+
+/** Decodes one frame as a free-form value (type `any`); `{ lossless: true }` for a relay. */
+export function decodeValue(bytes: Uint8Array, options?: DecodeOptions): unknown {
+  return decodeWith(bytes, options, (r) => readAny(r, r.next()));
+}
+
+/**
+ * Reads the one value of a frame. Values are checked as they are read, so a schema error can come before a wire
+ * error further on; spec §8.1 reports wire errors first: on a schema error (one without an offset) the frame is
+ * scanned for a wire error, which then wins. Valid frames never pay for this.
+ */
+function decodeWith(
+  bytes: Uint8Array,
+  options: DecodeOptions | undefined,
+  value: (r: Reader) => unknown,
+): unknown {
+  const r = new Reader(bytes, options);
+  try {
+    const v = value(r);
+    r.finish();
+    return v;
+  } catch (e) {
+    if (e instanceof VmpError && e.offset === undefined) {
+      const scan = new Reader(bytes);
+      scan.skip(scan.next());
+      scan.finish();
+    }
+    throw e;
+  }
+}
+
+/** Encodes a free-form value (type `any`) canonically (a view of a shared buffer, as `encode` returns). */
+export function encodeValue(value: unknown): Uint8Array {
+  return encodeWith((w) =>
+    value === undefined ? w.fail("WrongType", "undefined has no VMP form (use null)") : writeAny(w, value),
+  );
+}
+
+/** Frames are written one after another into chunks of this size (a bigger frame gets a chunk of its own). */
+const CHUNK = 64 * 1024;
+let chunk: Writer | undefined;
+
+/**
+ * Writes one frame after the previous ones in a shared chunk and returns a view of it. Allocating a typed array
+ * per frame costs V8 about a microsecond, more than encoding a typical event, so frames share their chunk (and
+ * keep it alive while they live, as msgpackr's do). A nested call (a custom type's encoder calling `encode`)
+ * finds no chunk and takes a new one; a failed write abandons its chunk, and so does a transfer of its buffer.
+ */
+function encodeWith(write: (w: Writer) => void): Uint8Array {
+  let w = chunk;
+  chunk = undefined;
+  if (w === undefined || w.length > CHUNK || w.capacity === 0) w = new Writer(CHUNK);
+  const start = w.length;
+  checkPrototype();
+  write(w);
+  chunk = w;
+  return w.view(start);
+}
+
+/** `{ETYPE}_RESPONSE@{uuid}`, matched greedily (spec §4.6, rule 4). */
+const RESPONSE = /^(.+)_RESPONSE@(.+)$/;
+
+interface Catalogue {
+  readonly byEtype: ReadonlyMap<string, RecordDesc>;
+  readonly patterned: readonly RecordDesc[];
+  readonly rpcResponse: RecordDesc | undefined;
+  readonly message: RecordDesc | undefined;
+}
+
+const catalogues = new WeakMap<readonly RecordDesc[], Catalogue>();
+
+function catalogue(messages: readonly RecordDesc[]): Catalogue {
+  let c = catalogues.get(messages);
+  if (c === undefined) {
+    // The envelopes themselves (ServerEvent, …) are not selected by etype; they are what rules 4 and 5 fall back to.
+    const events = messages.filter((m) => m.event !== undefined && m.event.envelope !== m.name);
+    c = {
+      byEtype: new Map(events.filter((m) => m.event!.etype !== undefined).map((m) => [m.event!.etype!, m])),
+      patterned: events.filter((m) => m.event!.etype === undefined && m.event!.etypePattern !== undefined),
+      rpcResponse: messages.find((m) => m.name === "RpcResponse"),
+      message: messages.find((m) => m.name === "Message"),
+    };
+    catalogues.set(messages, c);
+  }
+  return c;
+}
+
+/**
+ * The message type of a frame (bytes) or of a decoded message (spec §4.6): a catalogued etype, then an etype
+ * pattern, then `RpcResponse` for `…_RESPONSE@…` etypes and frames with an `ok` entry, else `Message`. A frame
+ * that is not a map is `WrongType` at the root; one without a string `etype`, `MissingField`/`WrongType` there.
+ * `messages` is the package's list of message descriptors (it must include RpcResponse and Message).
+ */
+export function selectMessage(input: unknown, messages: readonly RecordDesc[]): RecordDesc {
+  const { etype, hasOk } = input instanceof Uint8Array ? scanMessage(input) : inspectMessage(input);
+  const c = catalogue(messages);
+  const exact = c.byEtype.get(etype);
+  if (exact !== undefined) return exact;
+  const patterned = c.patterned.find((m) => {
+    const p = m.event!.etypePattern!;
+    p.lastIndex = 0;
+    return p.test(etype);
+  });
+  if (patterned !== undefined) return patterned;
+  const fallback = RESPONSE.test(etype) || hasOk ? c.rpcResponse : c.message;
+  if (fallback === undefined)
+    throw new Error("selectMessage needs the RpcResponse and Message descriptors among the messages");
+  return fallback;
+}
+
+/** Selects the message type of a frame and decodes the frame as that type. */
+export function decodeMessage(
+  bytes: Uint8Array,
+  messages: readonly RecordDesc[],
+  options?: DecodeOptions,
+): { type: RecordDesc; value: unknown } {
+  const type = selectMessage(bytes, messages);
+  return { type, value: decode(type, bytes, options) };
+}
+
+/** Finds `etype` and `ok` among the top-level entries of a frame, skipping (and checking) everything else. */
+function scanMessage(bytes: Uint8Array): { etype: string; hasOk: boolean } {
+  const r = new Reader(bytes);
+  const kind = r.next();
+  if (kind !== "map") throw new VmpError("WrongType", `a message is a map, got ${kind}`);
+  const n = r.length;
+  r.enter();
+  let etype: unknown;
+  let hasOk = false;
+  const keys = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    r.depth = 0;
+    const key = r.key();
+    if (keys.has(key)) r.duplicate(key);
+    keys.add(key);
+    r.segments[0] = key;
+    r.depth = 1;
+    const k = r.next();
+    if (key === "etype" && k === "str") etype = r.str();
+    else r.skip(k);
+    if (key === "etype" && k !== "str") etype = null; // present, but not a string
+    if (key === "ok") hasOk = true;
+  }
+  r.depth = 0;
+  r.finish();
+  return { etype: checkEtype(etype, keys.has("etype")), hasOk };
+}
+
+function inspectMessage(value: unknown): { etype: string; hasOk: boolean } {
+  if (!isMapLike(value)) throw new VmpError("WrongType", "a message is a map");
+  const etype = entryOf(value, "etype");
+  return { etype: checkEtype(etype, etype !== undefined), hasOk: entryOf(value, "ok") !== undefined };
+}
+
+function checkEtype(etype: unknown, present: boolean): string {
+  if (!present) throw new VmpError("MissingField", "a message needs an etype", ["etype"]);
+  if (typeof etype !== "string") throw new VmpError("WrongType", "etype must be a string", ["etype"]);
+  return etype;
+}

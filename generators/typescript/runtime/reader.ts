@@ -1,0 +1,401 @@
+/**
+ * The strict MessagePack reader (spec §2, §3.11): accepts every valid form of every item and reports every defect
+ * as a `VmpError` with the path and byte offset the reference decoder (cli/src/wire/decode.ts) gives.
+ */
+import { VmpError, type ErrorKind } from "./errors.js";
+import { MAX_DEPTH } from "./wire.js";
+
+/** 2^32: joins the two 32-bit halves of a 64-bit integer. */
+const TWO_32 = 4294967296;
+/** Strict UTF-8: `fatal` rejects invalid input; `ignoreBOM` keeps a leading U+FEFF, which is text like any other. */
+const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Strings up to this many bytes are tried as ASCII by hand: below it, that beats a TextDecoder call. */
+const SHORT_ASCII = 16;
+const fromCharCode = String.fromCharCode;
+
+/** The ASCII text of `bytes[at, end)`, or undefined when a byte is not ASCII. Four characters per call. */
+function ascii(bytes: Uint8Array, at: number, end: number): string | undefined {
+  let s = "";
+  let i = at;
+  for (; i + 4 <= end; i += 4) {
+    const a = bytes[i]!,
+      b = bytes[i + 1]!,
+      c = bytes[i + 2]!,
+      d = bytes[i + 3]!;
+    if ((a | b | c | d) >= 0x80) return undefined;
+    s += fromCharCode(a, b, c, d);
+  }
+  for (; i < end; i++) {
+    const a = bytes[i]!;
+    if (a >= 0x80) return undefined;
+    s += fromCharCode(a);
+  }
+  return s;
+}
+
+/**
+ * Short strings repeat from frame to frame (keys such as "tag" and "position", values such as "float32"): a small
+ * cache of recent ones by their bytes saves building the same string again and hands V8 the same flat string,
+ * which it hashes once as a property name. Keys and values have a cache each, so that values never evict keys.
+ */
+const CACHE_SIZE = 1024;
+const MAX_CACHED = 24;
+
+class StringCache {
+  /** The bytes of each slot's string, at `slot * MAX_CACHED` (one array: a miss allocates nothing). */
+  private readonly pool = new Uint8Array(CACHE_SIZE * MAX_CACHED);
+  /** Each slot's byte length; 0 marks an empty slot (the empty string is never cached). */
+  private readonly lengths = new Uint8Array(CACHE_SIZE);
+  private readonly strings: string[] = new Array<string>(CACHE_SIZE).fill("");
+
+  /** The slot of `bytes[at, at + n)`: a hash of the length and three bytes (the slot is then compared in full). */
+  slot(bytes: Uint8Array, at: number, n: number): number {
+    return (
+      ((n << 5) ^ (bytes[at]! << 2) ^ (bytes[at + (n >> 1)]! << 4) ^ bytes[at + n - 1]!) & (CACHE_SIZE - 1)
+    );
+  }
+
+  get(slot: number, bytes: Uint8Array, at: number, n: number): string | undefined {
+    if (this.lengths[slot] !== n) return undefined;
+    const pool = this.pool;
+    const base = slot * MAX_CACHED;
+    for (let i = 0; i < n; i++) if (pool[base + i] !== bytes[at + i]) return undefined;
+    return this.strings[slot];
+  }
+
+  set(slot: number, bytes: Uint8Array, at: number, n: number, s: string): void {
+    const pool = this.pool;
+    const base = slot * MAX_CACHED;
+    for (let i = 0; i < n; i++) pool[base + i] = bytes[at + i]!;
+    this.lengths[slot] = n;
+    this.strings[slot] = s;
+  }
+}
+
+const KEYS = new StringCache();
+const VALUES = new StringCache();
+
+/** What `Reader.next` found: the MessagePack family of the item (the two float widths apart). */
+export type Kind = "nil" | "bool" | "int" | "float32" | "float64" | "str" | "bin" | "array" | "map";
+
+/** Names and header sizes (format byte included) of the formats 0xc0..0xdf, as the spec's table names them. */
+// prettier-ignore
+const FORMATS: readonly (readonly [string, number])[] = [
+  ["nil", 1], ["never used", 1], ["false", 1], ["true", 1], ["bin8", 2], ["bin16", 3], ["bin32", 5],
+  ["ext8", 3], ["ext16", 4], ["ext32", 6], ["float32", 5], ["float64", 9], ["uint8", 2], ["uint16", 3],
+  ["uint32", 5], ["uint64", 9], ["int8", 2], ["int16", 3], ["int32", 5], ["int64", 9], ["fixext1", 2],
+  ["fixext2", 2], ["fixext4", 2], ["fixext8", 2], ["fixext16", 2], ["str8", 2], ["str16", 3], ["str32", 5],
+  ["array16", 3], ["array32", 5], ["map16", 3], ["map32", 5],
+];
+
+/** The spec's name of the format that starts with `b`. */
+function formatName(b: number): string {
+  if (b < 0x80) return "positive fixint";
+  if (b < 0x90) return "fixmap";
+  if (b < 0xa0) return "fixarray";
+  if (b < 0xc0) return "fixstr";
+  if (b >= 0xe0) return "negative fixint";
+  return FORMATS[b - 0xc0]![0];
+}
+
+/** Header bytes of the format that starts with `b`. */
+function headerSize(b: number): number {
+  return b < 0xc0 || b >= 0xe0 ? 1 : FORMATS[b - 0xc0]![1];
+}
+
+/** How decoded values are built (the Reader carries them for the value readers). */
+export interface DecodeOptions {
+  /** Keep float widths and bits, and map order, exactly (spec §10.4). Default false. */
+  readonly lossless?: boolean;
+  /** An unknown ztype is `UnknownZType` instead of an `OpaqueZData` (spec §7.7). Default false. */
+  readonly strictZType?: boolean;
+  /** Copy bytes and arrays out of the frame instead of viewing it (spec §7.9). Default false. */
+  readonly copy?: boolean;
+}
+
+/**
+ * Reads MessagePack items from one frame. `next()` reads an item's header and says what it is; scalars are then
+ * complete (their value is in `int`, `float` or `bool`), str/bin payloads are read with `str()`/`bin()`, and
+ * containers are opened with `enter()` and read item by item by the caller. No declared length is trusted: a
+ * payload is checked against the bytes present before it is sliced, and nothing is allocated from a count.
+ */
+export class Reader {
+  readonly bytes: Uint8Array;
+  /**
+   * The path of the item being read is the first `depth` entries of `segments`: keys and indices of the open
+   * containers (a key being read names its map, as in the reference). A counter, not a stack, because the value
+   * readers move it for every item: two stores, where push/pop or setting `length` would cost far more.
+   */
+  readonly segments: (string | number)[] = [];
+  depth = 0;
+  readonly lossless: boolean;
+  readonly strictZType: boolean;
+  readonly copy: boolean;
+  /** The next byte to read. */
+  pos = 0;
+  /** The offset of the item whose header `next` read last. */
+  start = 0;
+  /** After `next`: the payload length of a str/bin, the item count of an array, the entry count of a map. */
+  length = 0;
+  /** After `next` returned "int": the value, a number while it is safe (|v| <= 2^53-1), else a bigint. */
+  int: number | bigint = 0;
+  /** After `next` returned "float32"/"float64": the value (a float32 widened exactly). */
+  float = 0;
+  /** After `next` returned "bool". */
+  bool = false;
+  private readonly dv: DataView;
+
+  constructor(bytes: Uint8Array, options: DecodeOptions = {}) {
+    this.bytes = bytes;
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.lossless = options.lossless === true;
+    this.strictZType = options.strictZType === true;
+    this.copy = options.copy === true;
+  }
+
+  /** Reads the header of the next item. Ext items are `UnsupportedExt`, 0xc1 is `InvalidValue` (spec §2.4). */
+  next(): Kind {
+    const at = (this.start = this.pos);
+    const bytes = this.bytes;
+    if (at >= bytes.length) return this.fail("Truncated", "the input ends where a value should start");
+    const b = bytes[at]!;
+    // The one-byte forms first: they are most of a typical frame.
+    if (b < 0x80 || b >= 0xe0) {
+      this.int = b < 0x80 ? b : b - 0x100;
+      this.pos = at + 1;
+      return "int";
+    }
+    if (b < 0xc0) {
+      this.pos = at + 1;
+      if (b >= 0xa0) return this.sized("str", b & 0x1f);
+      return this.sized(b < 0x90 ? "map" : "array", b & 0x0f);
+    }
+    const size = headerSize(b);
+    if (at + size > bytes.length) {
+      return this.fail(
+        "Truncated",
+        `${formatName(b)} header needs ${size} bytes, ${bytes.length - at} remain`,
+      );
+    }
+    this.pos = at + size;
+    const dv = this.dv;
+    // One line per format, in the order of the spec's table (§2.3).
+    // prettier-ignore
+    switch (b) {
+      case 0xc0: return "nil";
+      case 0xc1: return this.fail("InvalidValue", "0xc1 is never used");
+      case 0xc2: return this.boolean(false);
+      case 0xc3: return this.boolean(true);
+      case 0xc4: return this.sized("bin", bytes[at + 1]!);
+      case 0xc5: return this.sized("bin", dv.getUint16(at + 1));
+      case 0xc6: return this.sized("bin", dv.getUint32(at + 1));
+      case 0xca: return this.floating("float32", dv.getFloat32(at + 1));
+      case 0xcb: return this.floating("float64", dv.getFloat64(at + 1));
+      case 0xcc: return this.integer(bytes[at + 1]!);
+      case 0xcd: return this.integer(dv.getUint16(at + 1));
+      case 0xce: return this.integer(dv.getUint32(at + 1));
+      case 0xcf: return this.integer(this.int64(at + 1, false));
+      case 0xd0: return this.integer(dv.getInt8(at + 1));
+      case 0xd1: return this.integer(dv.getInt16(at + 1));
+      case 0xd2: return this.integer(dv.getInt32(at + 1));
+      case 0xd3: return this.integer(this.int64(at + 1, true));
+      case 0xd9: return this.sized("str", bytes[at + 1]!);
+      case 0xda: return this.sized("str", dv.getUint16(at + 1));
+      case 0xdb: return this.sized("str", dv.getUint32(at + 1));
+      case 0xdc: return this.sized("array", dv.getUint16(at + 1));
+      case 0xdd: return this.sized("array", dv.getUint32(at + 1));
+      case 0xde: return this.sized("map", dv.getUint16(at + 1));
+      case 0xdf: return this.sized("map", dv.getUint32(at + 1));
+      default: // c7..c9, d4..d8: the ext type is the header's last byte; the payload is never read
+        return this.fail("UnsupportedExt", `${formatName(b)} (ext type ${dv.getInt8(at + size - 1)}): VMP has no ext types`);
+    }
+  }
+
+  /** The payload of the str whose header `next` just read, decoded as strict UTF-8. */
+  str(): string {
+    return this.text(VALUES);
+  }
+
+  /** The payload of the bin whose header `next` just read: a view of the frame, or a copy when `copy`. */
+  bin(copy: boolean): Uint8Array {
+    const at = this.payload();
+    return copy ? this.bytes.slice(at, this.pos) : this.bytes.subarray(at, this.pos);
+  }
+
+  /** Reads a map key: a str item (`NonStringKey` otherwise, spec §2.4). */
+  key(): string {
+    const at = (this.start = this.pos);
+    const b = this.bytes[at];
+    if (b !== undefined && ((b >= 0xa0 && b <= 0xbf) || (b >= 0xd9 && b <= 0xdb))) {
+      this.next();
+      return this.text(KEYS);
+    }
+    if (b === undefined) return this.fail("Truncated", "the input ends where a value should start");
+    const size = headerSize(b);
+    if (at + size > this.bytes.length) {
+      return this.fail(
+        "Truncated",
+        `${formatName(b)} header needs ${size} bytes, ${this.bytes.length - at} remain`,
+      );
+    }
+    return this.fail("NonStringKey", `map keys must be str, found ${formatName(b)}`);
+  }
+
+  /**
+   * When the next item is the fixstr `key` (given as its UTF-8 bytes), moves past it and returns true; record
+   * readers match the field they expect next this way, without building a string.
+   */
+  matchKey(key: Uint8Array): boolean {
+    const bytes = this.bytes;
+    const at = this.pos;
+    const n = key.length;
+    if (bytes[at] !== (0xa0 | n) || n > 31 || at + 1 + n > bytes.length) return false;
+    for (let i = 0; i < n; i++) if (bytes[at + 1 + i] !== key[i]) return false;
+    this.start = at;
+    this.pos = at + 1 + n;
+    return true;
+  }
+
+  /** Opens the array or map whose header `next` just read: `DepthExceeded` beyond 512 containers. */
+  enter(): void {
+    if (this.depth >= MAX_DEPTH) this.fail("DepthExceeded", `more than ${MAX_DEPTH} nested containers`);
+  }
+
+  /** The path of the item being read (a copy). */
+  path(): (string | number)[] {
+    return this.segments.slice(0, this.depth);
+  }
+
+  /** The raw bits of the float whose header `next` just read (32 or 64 of them). */
+  floatBits(): bigint {
+    return this.bytes[this.start] === 0xcb
+      ? this.dv.getBigUint64(this.start + 1)
+      : BigInt(this.dv.getUint32(this.start + 1));
+  }
+
+  /**
+   * Skips the item whose header `next` just read (of kind `kind`), checking it exactly as reading it would: UTF-8,
+   * map keys, duplicates, depth. Used to look ahead (a union's tag, a message's etype) without building values.
+   */
+  skip(kind: Kind): void {
+    if (kind === "str") this.str();
+    else if (kind === "bin") this.payload();
+    else if (kind === "array") {
+      const n = this.length;
+      this.enter();
+      const at = this.depth++;
+      for (let i = 0; i < n; i++) {
+        this.segments[at] = i;
+        this.skip(this.next());
+      }
+      this.depth = at;
+    } else if (kind === "map") {
+      const n = this.length;
+      this.enter();
+      const at = this.depth;
+      const keys = new Set<string>();
+      for (let i = 0; i < n; i++) {
+        this.depth = at;
+        const key = this.key();
+        if (keys.has(key)) this.duplicate(key);
+        keys.add(key);
+        this.segments[at] = key;
+        this.depth = at + 1;
+        this.skip(this.next());
+      }
+      this.depth = at;
+    }
+  }
+
+  /** `DuplicateKey` for the key just read: at that key's offset, with the map's path (spec §8.2). */
+  duplicate(key: string): never {
+    return this.fail("DuplicateKey", `duplicate map key ${JSON.stringify(key)}`);
+  }
+
+  /** The frame must end after its one object (spec §2.1). */
+  finish(): void {
+    const left = this.bytes.length - this.pos;
+    if (left > 0)
+      this.fail("TrailingBytes", `${left} byte${left === 1 ? "" : "s"} after the value`, this.pos);
+  }
+
+  /** Throws a VmpError at `path`, located at the current item (or at `offset`). */
+  fail(kind: ErrorKind, reason: string, offset = this.start): never {
+    throw new VmpError(kind, reason, this.path(), offset);
+  }
+
+  /** The payload of the str just read: from `cache` when short and seen before, else decoded strictly. */
+  private text(cache: StringCache): string {
+    const at = this.payload();
+    const n = this.pos - at;
+    const bytes = this.bytes;
+    if (n === 0 || n > MAX_CACHED) return this.utf8(at, n);
+    const slot = cache.slot(bytes, at, n);
+    const known = cache.get(slot, bytes, at, n); // bytes in the cache were checked when they were decoded
+    if (known !== undefined) return known;
+    const s = this.utf8(at, n);
+    cache.set(slot, bytes, at, n, s);
+    return s;
+  }
+
+  /** Strict UTF-8 of `n` bytes at `at`. */
+  private utf8(at: number, n: number): string {
+    // Most short strings are ASCII: built by hand they need neither a decoder call nor UTF-8 checks.
+    if (n <= SHORT_ASCII) {
+      const s = ascii(this.bytes, at, at + n);
+      if (s !== undefined) return s;
+    }
+    try {
+      return textDecoder.decode(this.bytes.subarray(at, at + n));
+    } catch {
+      return this.fail(
+        "InvalidUtf8",
+        `${formatName(this.bytes[this.start]!)} of ${n} bytes is not valid UTF-8`,
+      );
+    }
+  }
+
+  private sized<K extends Kind>(kind: K, length: number): K {
+    this.length = length;
+    return kind;
+  }
+
+  private integer(v: number | bigint): "int" {
+    this.int = v;
+    return "int";
+  }
+
+  private floating<K extends "float32" | "float64">(kind: K, v: number): K {
+    this.float = v;
+    return kind;
+  }
+
+  private boolean(v: boolean): "bool" {
+    this.bool = v;
+    return "bool";
+  }
+
+  /** Moves past the str/bin payload whose header `next` just read and returns where it starts. */
+  private payload(): number {
+    const at = this.pos;
+    const left = this.bytes.length - at;
+    if (this.length > left) {
+      this.fail(
+        "Truncated",
+        `${formatName(this.bytes[this.start]!)} declares ${this.length} bytes, ${left} remain`,
+      );
+    }
+    this.pos = at + this.length;
+    return at;
+  }
+
+  /** A 64-bit big-endian integer: a number when safe, a bigint beyond. */
+  private int64(at: number, signed: boolean): number | bigint {
+    const hi = signed ? this.dv.getInt32(at) : this.dv.getUint32(at);
+    const n = hi * TWO_32 + this.dv.getUint32(at + 4);
+    // Exact whenever the true value is safe; a rounded result is never safe (rounding is monotonic around 2^53).
+    if (Number.isSafeInteger(n)) return n;
+    return signed ? this.dv.getBigInt64(at) : this.dv.getBigUint64(at);
+  }
+}
