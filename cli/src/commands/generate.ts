@@ -1,0 +1,106 @@
+/**
+ * `vmp generate [--lang ts|py|rs|all] [--check]`: spec → lint → IR → emitter → formatted files, written under
+ * generated/<lang>/ (only the files whose content changed), or with --check compared byte for byte with what is
+ * there, naming every file that differs, is missing or is stale.
+ */
+import { basename, join, relative, resolve } from "node:path";
+import type { Argv } from "yargs";
+import { buildIr, loadSpec, type LoadedSpec } from "../../../generators/ir/build.js";
+import { lintSpec } from "../../../generators/ir/lint.js";
+import type { Ir } from "../../../generators/ir/types.js";
+import type { OutputFile } from "../../../generators/common/output.js";
+import { UsageError } from "../errors.js";
+import type { Command, Io } from "../main.js";
+import { repoRoot, SPEC_PATH } from "../schema/spec.js";
+
+const LANGS = ["ts", "py", "rs", "all"] as const;
+type Lang = (typeof LANGS)[number];
+
+interface Args {
+  lang: Lang;
+  check: boolean;
+  spec?: string;
+  out?: string;
+}
+
+/** An emitter as the command runs it. Modules load on demand, so other commands never pay for prettier or ajv. */
+type Generator = (ir: Ir, spec: LoadedSpec, root: string) => Promise<OutputFile[]>;
+
+const GENERATORS: Record<Exclude<Lang, "all">, Generator | undefined> = {
+  async ts(ir, spec, root) {
+    const ts = await import("../../../generators/typescript/index.js");
+    return ts.generate(ir, spec.doc, ts.readTypeScriptInputs(join(root, "generators", "typescript")));
+  },
+  py: undefined,
+  rs: undefined,
+};
+
+export const generateCommand: Command<Args> = {
+  command: "generate",
+  describe: "Generate the language bindings from the spec (or --check the committed ones)",
+  builder: (y: Argv) =>
+    y
+      .option("lang", { choices: LANGS, default: "all" as Lang, describe: "the bindings to generate (all: every language that has an emitter)" })
+      .option("check", { type: "boolean", default: false, describe: "write nothing; fail if the files under the output directory differ from what the spec produces" })
+      .option("spec", { type: "string", describe: `the spec file (default: ${SPEC_PATH})` })
+      .option("out", { type: "string", describe: "the output directory, one folder per language (default: generated)" })
+      .example("$0 generate", "regenerate every binding")
+      .example("$0 generate --lang ts --check", "verify the committed TypeScript package is up to date") as unknown as Argv<Args>,
+  async run(args, io) {
+    const root = repoRoot();
+    const langs = args.lang === "all" ? (Object.keys(GENERATORS) as Exclude<Lang, "all">[]).filter((l) => GENERATORS[l]) : [args.lang];
+    for (const lang of langs) if (GENERATORS[lang] === undefined) throw new UsageError(`no ${lang} emitter yet`);
+    const spec = readSpec(args.spec, root);
+    const findings = lintSpec(spec.doc);
+    if (findings.length > 0) {
+      for (const f of findings) io.err(`${spec.file}#${f.pointer}: ${f.reason}`);
+      io.err(`${findings.length} lint problem${findings.length === 1 ? "" : "s"}; nothing generated`);
+      return 1;
+    }
+    const ir = buildIr(spec);
+    const outRoot = resolve(args.out ?? join(root, "generated"));
+    let problems = 0;
+    for (const lang of langs) {
+      const files = await GENERATORS[lang]!(ir, spec, root);
+      const dir = join(outRoot, lang);
+      problems += args.check ? await check(dir, files, io) : await write(dir, files, io);
+    }
+    return problems === 0 ? 0 : 1;
+  },
+};
+
+/**
+ * The spec, named in headers by its path from the repository root (`protocol/vmp.schema.json`); a spec outside the
+ * repository by its file name, so that output never depends on where the command runs.
+ */
+function readSpec(path: string | undefined, root: string): LoadedSpec {
+  const abs = resolve(path ?? join(root, SPEC_PATH));
+  const spec = loadSpec(abs, root);
+  return spec.file.startsWith("../") || spec.file.startsWith("/") ? { ...spec, file: basename(abs) } : spec;
+}
+
+async function write(dir: string, files: readonly OutputFile[], io: Io): Promise<number> {
+  const { syncFiles } = await import("../../../generators/common/output.js");
+  const report = syncFiles(dir, files);
+  const shown = display(dir);
+  for (const path of report.written) io.out(`wrote ${shown}/${path}`);
+  for (const path of report.removed) io.out(`removed ${shown}/${path} (no longer generated)`);
+  io.out(`${shown}: ${files.length} files (${report.written.length} written, ${report.unchanged.length} unchanged, ${report.removed.length} removed)`);
+  return 0;
+}
+
+async function check(dir: string, files: readonly OutputFile[], io: Io): Promise<number> {
+  const { checkFiles } = await import("../../../generators/common/output.js");
+  const problems = checkFiles(dir, files);
+  const shown = display(dir);
+  const what = { differs: "differs from what the spec produces", missing: "is missing", stale: "is stale (not generated from the spec)" };
+  for (const p of problems) io.err(`${shown}/${p.path}: ${what[p.problem]}`);
+  if (problems.length === 0) io.out(`generate --check: ${shown} is up to date (${files.length} files)`);
+  else io.err(`generate --check: ${problems.length} file${problems.length === 1 ? "" : "s"} out of date in ${shown}; run 'vmp generate'`);
+  return problems.length;
+}
+
+function display(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel === "" ? "." : rel.startsWith("..") ? dir : rel;
+}

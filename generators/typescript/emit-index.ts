@@ -1,0 +1,30 @@
+/** `src/index.ts`: the public API, re-exported by name so that nothing internal leaks and no two modules clash. */
+import type { HeaderSource } from "../common/header.js";
+import type { GeneratedFile } from "../common/printer.js";
+import { compare } from "../common/printer.js";
+import type { Ir } from "../ir/types.js";
+import { catalogue } from "./emit-types.js";
+import { join, printDoc, tsFile } from "./file.js";
+import type { TsNames } from "./names.js";
+
+export function emitIndex(ir: Ir, names: TsNames, runtimeModules: readonly string[], source: HeaderSource): GeneratedFile {
+  const f = tsFile("src/index.ts", source);
+  printDoc(
+    f,
+    `vmp-protocol: the Vuer Message Protocol ${ir.source.version} for TypeScript. A type per spec type and ` +
+      `\`${names.knownMessage}\`, their descriptors (the \`schema\` namespace), a factory per message type, ` +
+      "`validate`, and the runtime codec.",
+  );
+  const types = [...[...ir.types.values()].map((t) => names.type(t.name)), names.knownMessage, names.messageTypes, names.messageTypeName];
+  f.print("export type { ", join(types, ", "), ' } from "./types.js";');
+  f.print('export * as schema from "./schema.js";');
+  const envelopes = ir.messages.filter((m) => m.event!.envelope === m.name && m.name !== "Message");
+  const factories = [...catalogue(ir), ...envelopes].map((m) => names.factory(m.name));
+  f.print("export { ", join(factories, ", "), ' } from "./events.js";');
+  f.print('export { validate } from "./validate.js";');
+  f.print('export { toJsonView, type ValidationError } from "./validation.js";');
+  // The runtime's own index decides its public surface when there is one; otherwise every runtime module is.
+  const modules = runtimeModules.includes("index.ts") ? ["index.ts"] : [...runtimeModules].sort(compare);
+  for (const m of modules) f.print(`export * from "./runtime/${m.replace(/\.ts$/, ".js")}";`);
+  return f;
+}
