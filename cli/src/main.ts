@@ -5,7 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import yargs, { type Argv } from "yargs";
+import { conformanceCommand } from "./commands/conformance.js";
 import { convertCommand } from "./commands/convert.js";
+import { generateCommand } from "./commands/generate.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { lintCommand } from "./commands/lint.js";
 import { validateCommand } from "./commands/validate.js";
@@ -52,7 +54,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
-  for (const c of [validateCommand, inspectCommand, convertCommand, lintCommand, vectorsCommand] as Command<unknown>[]) {
+  for (const c of [validateCommand, inspectCommand, convertCommand, lintCommand, vectorsCommand, conformanceCommand, generateCommand] as Command<unknown>[]) {
     cli.command(c.command, c.describe, c.builder as (y: Argv) => Argv, async (args) => {
       code = await c.run(args as never, io);
     });
