@@ -13,35 +13,14 @@ import {
   encodeValue,
   selectMessage,
 } from "../../runtime/codec.js";
-import { VmpError, formatPath } from "../../runtime/errors.js";
 import type { FieldDesc, RecordDesc, TypeDesc } from "../../runtime/schema.js";
 import { EXTRA_KEY_ORDER, VmpFloat } from "../../runtime/value.js";
 import { Writer } from "../../runtime/wire.js";
 import { NDArray } from "../../runtime/zdata.js";
+import { hex, toHex, failure } from "./helpers.js";
 
-const hex = (h: string) =>
-  new Uint8Array(
-    h
-      .replace(/\s+/g, "")
-      .match(/../g)
-      ?.map((x) => parseInt(x, 16)) ?? [],
-  );
-const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
 
-function thrown(f: () => unknown): VmpError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof VmpError) return e;
-    throw e;
-  }
-  throw new Error("no error");
-}
 /** kind and printed path of the error `f` throws */
-const failure = (f: () => unknown) => {
-  const e = thrown(f);
-  return `${e.kind} at ${formatPath(e.path)}`;
-};
 
 const field = (name: string, type: TypeDesc, required = true): FieldDesc => ({ name, type, required });
 const Timestamp: TypeDesc = { kind: "int", min: 0n, max: 2n ** 64n - 1n, wide: true };

@@ -4,22 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { decodeValue, encodeValue } from "../../runtime/codec.js";
-import { VmpError, formatPath } from "../../runtime/errors.js";
 import { fromJSON, jsonToMsgpack, msgpackToJson, toJSON } from "../../runtime/json.js";
 import type { RecordDesc, TypeDesc } from "../../runtime/schema.js";
 import { VmpFloat } from "../../runtime/value.js";
 import { NDArray } from "../../runtime/zdata.js";
+import { toHex, failure } from "./helpers.js";
 
-const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
-const failure = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof VmpError) return `${e.kind} at ${formatPath(e.path)}`;
-    throw e;
-  }
-  throw new Error("no error");
-};
 
 const ANY: TypeDesc = { kind: "any" };
 const field = (name: string, type: TypeDesc, required = true) => ({ name, type, required });

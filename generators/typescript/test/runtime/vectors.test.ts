@@ -26,6 +26,7 @@ import { decode, decodeValue, encode, encodeValue } from "../../runtime/codec.js
 import { VmpError, formatPath } from "../../runtime/errors.js";
 import type { NamedDesc, RecordDesc, TypeDesc } from "../../runtime/schema.js";
 import { VmpFloat } from "../../runtime/value.js";
+import { thrown } from "./helpers.js";
 
 interface Vector {
   id: string;
@@ -171,15 +172,6 @@ function encodeAs(v: Vector, value: unknown): string {
   return toHex(v.type === "any" ? encodeValue(value) : encode(descriptors.get(v.type)!, value));
 }
 
-function thrown(f: () => unknown): VmpError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof VmpError) return e;
-    throw e;
-  }
-  throw new Error("no error");
-}
 
 describe.each(manifests)("$file", ({ vectors }) => {
   const valid = vectors.filter((v) => v.valid);

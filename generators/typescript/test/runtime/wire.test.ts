@@ -4,35 +4,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { decodeValue, encodeValue } from "../../runtime/codec.js";
-import { VmpError, formatPath } from "../../runtime/errors.js";
 import { Reader } from "../../runtime/reader.js";
 import { VmpFloat } from "../../runtime/value.js";
 import { Writer } from "../../runtime/wire.js";
+import { hex, toHex, failure as failureAt } from "./helpers.js";
 
-const hex = (h: string) =>
-  new Uint8Array(
-    h
-      .replace(/\s+/g, "")
-      .match(/../g)
-      ?.map((x) => parseInt(x, 16)) ?? [],
-  );
-const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
 const write = (f: (w: Writer) => void) => {
   const w = new Writer(1); // start tiny: every write goes through the growth path at least once
   f(w);
   return toHex(w.bytes());
 };
 /** kind, path and offset of the error `f` throws, as `Kind at path (byte N)` */
-const failure = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof VmpError)
-      return `${e.kind} at ${formatPath(e.path)}${e.offset === undefined ? "" : ` (byte ${e.offset})`}`;
-    throw e;
-  }
-  throw new Error("no error");
-};
+const failure = (f: () => unknown) => failureAt(f, true);
 
 describe("Writer", () => {
   it("writes integers in their smallest form (spec §3.10 boundaries)", () => {

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { decodeValue, encodeValue } from "../../runtime/codec.js";
-import { VmpError, formatPath } from "../../runtime/errors.js";
 import { VmpFloat } from "../../runtime/value.js";
 import {
   NDArray,
@@ -17,24 +16,8 @@ import {
   numberToFloat16,
   registerType,
 } from "../../runtime/zdata.js";
+import { hex, toHex, failure } from "./helpers.js";
 
-const hex = (h: string) =>
-  new Uint8Array(
-    h
-      .replace(/\s+/g, "")
-      .match(/../g)
-      ?.map((x) => parseInt(x, 16)) ?? [],
-  );
-const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
-const failure = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof VmpError) return `${e.kind} at ${formatPath(e.path)}`;
-    throw e;
-  }
-  throw new Error("no error");
-};
 
 /** numpy.ndarray float32 [1, 2, 3], spec §3.10 (59 bytes; the payload starts at byte 25). */
 const F32_ARRAY =
