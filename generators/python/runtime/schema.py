@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,20 +96,20 @@ class RefType:
     kind: Literal["ref"] = "ref"
 
 
-TypeDesc = Union[
-    IntType,
-    FloatType,
-    StringType,
-    BoolType,
-    NullType,
-    BytesType,
-    AnyType,
-    ZDataType,
-    ArrayType,
-    MapType,
-    NullableType,
-    RefType,
-]
+TypeDesc = (
+    IntType
+    | FloatType
+    | StringType
+    | BoolType
+    | NullType
+    | BytesType
+    | AnyType
+    | ZDataType
+    | ArrayType
+    | MapType
+    | NullableType
+    | RefType
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +165,7 @@ class AliasDesc:
     kind: Literal["alias"] = "alias"
 
 
-NamedDesc = Union[RecordDesc, UnionDesc, AliasDesc]
+NamedDesc = RecordDesc | UnionDesc | AliasDesc
 
 
 def resolve(t: TypeDesc | NamedDesc) -> TypeDesc | RecordDesc | UnionDesc:

@@ -1,0 +1,97 @@
+"""The runtime of the generated ``vmp_protocol`` package: codec, ZData, JSON form, RPC correlation.
+
+Copied verbatim into ``vmp_protocol/_runtime/`` by the Python emitter; depends on the standard library and numpy
+(torch, PIL, safetensors and ml_dtypes are used when importable).
+"""
+
+from .codec import (
+    decode,
+    decode_message,
+    decode_value,
+    encode,
+    encode_value,
+    select_message,
+)
+from .dtype import DTYPES, parse_dtype
+from .errors import (
+    ERROR_KINDS,
+    DepthExceeded,
+    DuplicateKey,
+    ErrorKind,
+    IntegerOutOfRange,
+    InvalidShape,
+    InvalidUtf8,
+    InvalidValue,
+    MissingField,
+    NonStringKey,
+    ShapeMismatch,
+    TrailingBytes,
+    Truncated,
+    UnknownZType,
+    UnsupportedDtype,
+    UnsupportedExt,
+    VmpError,
+    WrongType,
+    format_path,
+)
+from .json_form import from_json, json_to_msgpack, msgpack_to_json, to_json
+from .registry import Registration, register_type, unregister_type
+from .rpc import RpcCancelled, RpcCorrelator, RpcResult, RpcTimeout, rpc_response_type
+from .safetensors import Safetensors
+from .value import UNSET, Float32, UnsetType, VmpFloat
+from .wire import MAX_DEPTH
+from .zdata import BFloat16Array, OpaqueZData, TensorArray, TensorBFloat16Array, ZImage, sniff_image
+
+__all__ = [
+    "DTYPES",
+    "ERROR_KINDS",
+    "MAX_DEPTH",
+    "UNSET",
+    "BFloat16Array",
+    "DepthExceeded",
+    "DuplicateKey",
+    "ErrorKind",
+    "Float32",
+    "IntegerOutOfRange",
+    "InvalidShape",
+    "InvalidUtf8",
+    "InvalidValue",
+    "MissingField",
+    "NonStringKey",
+    "OpaqueZData",
+    "Registration",
+    "RpcCancelled",
+    "RpcCorrelator",
+    "RpcResult",
+    "RpcTimeout",
+    "Safetensors",
+    "ShapeMismatch",
+    "TensorArray",
+    "TensorBFloat16Array",
+    "TrailingBytes",
+    "Truncated",
+    "UnknownZType",
+    "UnsetType",
+    "UnsupportedDtype",
+    "UnsupportedExt",
+    "VmpError",
+    "VmpFloat",
+    "WrongType",
+    "ZImage",
+    "decode",
+    "decode_message",
+    "decode_value",
+    "encode",
+    "encode_value",
+    "format_path",
+    "from_json",
+    "json_to_msgpack",
+    "msgpack_to_json",
+    "parse_dtype",
+    "register_type",
+    "rpc_response_type",
+    "select_message",
+    "sniff_image",
+    "to_json",
+    "unregister_type",
+]
