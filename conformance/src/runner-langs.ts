@@ -37,6 +37,18 @@ export const LANGUAGES: readonly Language[] = [
     requires: ["generated/ts/dist/testee.js"],
     build: "npx vmp generate --lang ts && npx tsc -p generated/ts",
   },
+  {
+    name: "py",
+    description: "the generated Python binding (generated/python), run by $VMP_PYTHON or .venv/bin/python",
+    // generated/python goes on sys.path, so the package runs from the work tree without being installed.
+    command: [
+      process.env.VMP_PYTHON ?? ".venv/bin/python",
+      "-c",
+      "import runpy, sys; sys.path.insert(0, 'generated/python'); runpy.run_module('vmp_protocol.testee', run_name='__main__')",
+    ],
+    requires: ["generated/python/vmp_protocol/testee.py", ...(process.env.VMP_PYTHON ? [] : [".venv/bin/python"])],
+    build: "npm run setup (creates .venv and installs generated/python with its test extras)",
+  },
 ];
 
 export function findLanguage(name: string): Language | undefined {

@@ -13,7 +13,10 @@ export interface OutputFile {
 }
 
 /** Directories below an output directory that `generate` neither writes nor reports (build output, installs). */
-export const IGNORED_DIRS = new Set(["node_modules", "dist", "target", ".venv", "__pycache__"]);
+export const IGNORED_DIRS = new Set([
+  ...["node_modules", "dist", "target", ".venv", "__pycache__"],
+  ...[".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "vmp_protocol.egg-info"],
+]);
 
 export interface SyncReport {
   readonly written: readonly string[];

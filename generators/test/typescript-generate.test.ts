@@ -96,8 +96,8 @@ describe("vmp generate", () => {
     expect(err).toContain("nothing generated");
   });
 
-  it("has no Python or Rust emitter yet", async () => {
-    for (const lang of ["py", "rs"]) {
+  it("has no Rust emitter yet", async () => {
+    for (const lang of ["rs"]) {
       const { code, err } = await run(["generate", "--lang", lang, "--out", join(tmp, "none")]);
       expect(code).toBe(2);
       expect(err).toContain(`no ${lang} emitter yet`);

@@ -31,9 +31,20 @@ const GENERATORS: Record<Exclude<Lang, "all">, Generator | undefined> = {
     const ts = await import("../../../generators/typescript/index.js");
     return ts.generate(ir, spec.doc, ts.readTypeScriptInputs(join(root, "generators", "typescript")));
   },
-  py: undefined,
+  async py(ir, _spec, root) {
+    const py = await import("../../../generators/python/index.js");
+    try {
+      return py.generate(ir, py.readPythonInputs(join(root, "generators", "python")), root);
+    } catch (e) {
+      if (e instanceof py.FormatterNotFound) throw new UsageError(e.message);
+      throw e;
+    }
+  },
   rs: undefined,
 };
+
+/** The folder of each language under the output directory. */
+const OUT_DIRS: Record<Exclude<Lang, "all">, string> = { ts: "ts", py: "python", rs: "rs" };
 
 export const generateCommand: Command<Args> = {
   command: "generate",
@@ -62,7 +73,7 @@ export const generateCommand: Command<Args> = {
     let problems = 0;
     for (const lang of langs) {
       const files = await GENERATORS[lang]!(ir, spec, root);
-      const dir = join(outRoot, lang);
+      const dir = join(outRoot, OUT_DIRS[lang]);
       problems += args.check ? await check(dir, files, io) : await write(dir, files, io);
     }
     return problems === 0 ? 0 : 1;

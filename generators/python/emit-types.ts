@@ -1,0 +1,118 @@
+/**
+ * `vmp_protocol/types.py`: one declaration per named type of the IR, in spec order: a dataclass per record
+ * (snake_case attributes, the wire names kept by the descriptors of schema.py), `Literal` etypes, type aliases for
+ * the rest; then `KnownMessage`, the union of the catalogued message types.
+ */
+import type { HeaderSource } from "../common/header.js";
+import type { GeneratedFile, Printable } from "../common/printer.js";
+import { provenance } from "../common/text.js";
+import type { AliasDef, Ir, RecordDef, TypeRef, UnionDef } from "../ir/types.js";
+import { join, printDocstring, pyFile, str } from "./file.js";
+import type { PyNames } from "./names.js";
+import { refsOf, typeExpr, type TypeContext } from "./type-expr.js";
+
+export const VALUE_MODULE = "._runtime.value";
+export const ZDATA_MODULE = "._runtime.zdata";
+
+export function emitTypes(ir: Ir, names: PyNames, source: HeaderSource, hasZDataAlias: boolean): GeneratedFile {
+  const f = pyFile(
+    "vmp_protocol/types.py",
+    source,
+    `The types of the Vuer Message Protocol ${ir.source.version}: a dataclass per record of the spec, aliases for the other named types.`,
+  );
+  const ctx = typeContext(f, names, hasZDataAlias);
+  for (const t of ir.types.values()) f.declare(names.type(t.name));
+  const declared = new Set<string>();
+  for (const t of ir.types.values()) {
+    const from = `Generated from ${provenance(ir.source.file, t.pointer)}.`;
+    switch (t.kind) {
+      case "record":
+        printRecord(f, t, names, ctx, from);
+        break;
+      case "union":
+        printUnion(f, t, names, ctx, declared, from);
+        break;
+      case "alias":
+        printAlias(f, t, ctx, names, declared, from);
+        break;
+      default:
+        return t satisfies never;
+    }
+    declared.add(t.name);
+    f.print();
+    f.print();
+  }
+  printKnownMessage(f, ir, names, ctx);
+  return f;
+}
+
+/** The context type expressions need, bound to file `f`. */
+export function typeContext(f: GeneratedFile, names: PyNames, hasZDataAlias: boolean): TypeContext {
+  const imp = (name: string, from: string) => f.import(name, from);
+  return {
+    imp,
+    ref: (n) => names.type(n),
+    zdata: () => (hasZDataAlias ? imp("ZData", ZDATA_MODULE) : imp("Any", "typing")),
+  };
+}
+
+function docOf(...parts: (string | undefined)[]): string | undefined {
+  const text = parts.filter((p) => p !== undefined && p !== "").join("\n\n");
+  return text === "" ? undefined : text;
+}
+
+function printRecord(f: GeneratedFile, r: RecordDef, names: PyNames, ctx: TypeContext, from: string): void {
+  const note = r.ztype === undefined ? undefined : `The wire map of the \`${r.ztype}\` ZData variant; in memory, ZData values are the runtime's classes.`;
+  const attrs = names.attrs(r);
+  f.print("@", f.import("dataclass", "dataclasses"), "(slots=True, kw_only=True)");
+  f.print("class ", names.type(r.name), ":");
+  f.indent(() => {
+    printDocstring(f, docOf(r.description, note, from));
+    f.print();
+    r.fields.forEach((field, i) => {
+      const attr = attrs.fields[i]!;
+      const type = typeExpr(field.type, ctx);
+      const konst = field.type.kind === "string" ? field.type.const : undefined;
+      if (field.required) f.print(attr, ": ", type, konst === undefined ? "" : [" = ", str(konst)]);
+      else f.print(attr, ": ", type, " | ", f.import("UnsetType", VALUE_MODULE), " = ", f.import("UNSET", VALUE_MODULE));
+      const wire = attr === field.name ? undefined : `On the wire: \`${field.name}\`.`;
+      printDocstring(f, docOf(field.description, wire));
+    });
+    if (r.open) {
+      f.print(attrs.extra, ": dict[str, ", ctx.imp("Any", "typing"), "] = ", f.import("field", "dataclasses"), "(default_factory=dict)");
+      printDocstring(f, "Fields the spec does not declare, kept as sent in producer order (this record is open).");
+    }
+    if (r.fields.length === 0 && !r.open) f.print("pass");
+  });
+}
+
+/** An alias's value; quoted as a whole when it names a type declared further down (aliases are evaluated). */
+function aliasValue(t: TypeRef | readonly string[], code: Printable, declared: ReadonlySet<string>): Printable {
+  const refs = Array.isArray(t) ? (t as readonly string[]) : refsOf(t as TypeRef);
+  return refs.every((n) => declared.has(n)) ? code : ['"', code, '"'];
+}
+
+function printUnion(f: GeneratedFile, u: UnionDef, names: PyNames, ctx: TypeContext, declared: ReadonlySet<string>, from: string): void {
+  const variants = u.variants.map((v) => v.type);
+  const code = join(variants.map((v) => names.type(v)), " | ");
+  f.print(names.type(u.name), ": ", ctx.imp("TypeAlias", "typing"), " = ", aliasValue(variants, code, declared));
+  printDocstring(f, docOf(u.description, from));
+}
+
+function printAlias(f: GeneratedFile, a: AliasDef, ctx: TypeContext, names: PyNames, declared: ReadonlySet<string>, from: string): void {
+  f.print(names.type(a.name), ": ", ctx.imp("TypeAlias", "typing"), " = ", aliasValue(a.type, typeExpr(a.type, ctx), declared));
+  printDocstring(f, docOf(a.description, from));
+}
+
+/** The catalogue: the message types that are not themselves envelopes. */
+export function catalogue(ir: Ir): RecordDef[] {
+  return ir.messages.filter((m) => m.event!.envelope !== m.name);
+}
+
+function printKnownMessage(f: GeneratedFile, ir: Ir, names: PyNames, ctx: TypeContext): void {
+  const known = catalogue(ir);
+  f.declare(names.knownMessage);
+  const value: Printable = known.length === 0 ? "None" : join(known.map((m) => names.type(m.name)), " | ");
+  f.print(names.knownMessage, ": ", ctx.imp("TypeAlias", "typing"), " = ", value);
+  printDocstring(f, "A message of one of the event types the spec names; tell them apart with `match` or `isinstance`.");
+}

@@ -1,0 +1,62 @@
+/**
+ * The Python emitter: IR in, the files of the `vmp-protocol` Python package out (`emit` is pure; `generate` also
+ * formats with ruff). It never touches the filesystem: the CLI reads the inputs (`readPythonInputs`) and writes or
+ * checks the result.
+ */
+import type { HeaderSource } from "../common/header.js";
+import type { OutputFile } from "../common/output.js";
+import type { Ir } from "../ir/types.js";
+import { emitEvents } from "./emit-events.js";
+import { emitInit } from "./emit-init.js";
+import { emitSchema } from "./emit-schema.js";
+import { emitTypes } from "./emit-types.js";
+import { findRuff, format, FormatterNotFound } from "./format.js";
+import { pyNames } from "./names.js";
+import { copyRuntime, copySupport, renderPackageFiles, runtimeDefinitions, type PythonInputs } from "./package.js";
+
+export type { PythonInputs } from "./package.js";
+export { readPythonInputs } from "./sources.js";
+export { findRuff, FormatterNotFound } from "./format.js";
+
+/** A file before formatting; `code` files go through `ruff format`, the others are kept byte for byte. */
+export interface EmittedFile extends OutputFile {
+  readonly code: boolean;
+}
+
+export interface Emitted {
+  readonly files: EmittedFile[];
+  /** Names of the runtime API (emit-init.ts) that the runtime does not define yet; left out of `__init__.py`. */
+  readonly missingRuntime: string[];
+}
+
+/** Every file of the package, unformatted, in a fixed order. */
+export function emit(ir: Ir, inputs: PythonInputs): Emitted {
+  const source: HeaderSource = ir.source;
+  const names = pyNames(ir);
+  const runtime = runtimeDefinitions(inputs);
+  const hasZDataAlias = runtime.get("zdata")?.includes("ZData") ?? false;
+  const code = (f: { path: string; content(): string }): EmittedFile => ({ path: f.path, content: f.content(), code: true });
+  const init = emitInit(ir, names, runtime, source);
+  const plain = (f: OutputFile): EmittedFile => ({ ...f, code: false });
+  return {
+    files: [
+      ...renderPackageFiles(ir, names, inputs, source).map(plain),
+      code(init.file),
+      code(emitTypes(ir, names, source, hasZDataAlias)),
+      code(emitSchema(ir, names, source)),
+      code(emitEvents(ir, names, source, hasZDataAlias)),
+      ...copySupport(inputs, source).map(plain),
+      ...copyRuntime(inputs, source).map(plain),
+    ],
+    missingRuntime: init.missing,
+  };
+}
+
+/** The package's files, formatted: what `vmp generate --lang py` writes under generated/py/. */
+export function generate(ir: Ir, inputs: PythonInputs, root: string): OutputFile[] {
+  const ruff = findRuff(root);
+  if (ruff === undefined) {
+    throw new FormatterNotFound("the Python emitter needs ruff to format its output: install it in .venv (pip install ruff), put it on PATH, or set VMP_RUFF");
+  }
+  return emit(ir, inputs).files.map((f) => ({ path: f.path, content: f.code ? format(ruff, f.content, f.path) : f.content }));
+}

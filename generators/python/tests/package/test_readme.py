@@ -1,0 +1,33 @@
+"""The README's Python example, against the installed generated package (npm run setup installs it)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vmp_protocol import decode_message, encode, encode_value, schema, set_event
+from vmp_protocol.types import Scene
+
+# vrpc-py's bytes for the same message (upstream vector E01).
+E01 = "83a27473cf0000018bcfe56800a56574797065a3534554a46461746183a3746167a55363656e65a36b6579a4726f6f74a86368696c6472656e90"
+
+
+def test_set_event_round_trip() -> None:
+    msg = set_event(Scene(tag="Scene", key="root", children=[]), ts=1700000000000)
+    data = encode(schema.SetEvent, msg)
+    assert data.hex() == E01
+    desc, value = decode_message(data, schema.MESSAGES)
+    assert desc.name == "SetEvent"
+    assert value == msg
+
+
+def test_numpy_zdata() -> None:
+    # 81 {a6 "points" 84 {ztype: "numpy.ndarray", b: c4 0c <0.0f 1.0f 2.0f LE>, dtype: "float32", shape: [3]}}
+    expected = (
+        "81a6706f696e747384a57a74797065ad6e756d70792e6e646172726179a162c40c000000000000803f00000040"
+        "a56474797065a7666c6f61743332a573686170659103"
+    )
+    assert encode_value({"points": np.arange(3, dtype=np.float32)}).hex() == expected
+
+
+def test_ts_zero_stays_zero() -> None:
+    assert set_event(Scene(tag="Scene"), ts=0).ts == 0
