@@ -29,6 +29,7 @@ export function emitSchema(ir: Ir, names: PyNames, source: HeaderSource): Genera
   f.print(names.messagesConst, ": tuple[", rt("RecordDesc"), ", ...] = (", join(ir.messages.map((m) => names.type(m.name)), ", "), ",)");
   f.print('"""The message types, envelopes included, in spec order."""');
   f.print();
+  printBindings(f, ir, names, rt);
   f.print(names.specConst, " = {");
   f.indent(() => {
     f.print('"file": ', str(ir.source.file), ",");
@@ -38,6 +39,13 @@ export function emitSchema(ir: Ir, names: PyNames, source: HeaderSource): Genera
   f.print("}");
   f.print('"""The spec these bindings were generated from."""');
   return f;
+}
+
+/** Gives every generated dataclass its descriptor, for the `Record` methods (`to_msgpack`, `from_dict`, ...). */
+function printBindings(f: GeneratedFile, ir: Ir, names: PyNames, rt: Rt): void {
+  const records = [...ir.types.values()].filter((t) => t.kind === "record");
+  f.print(rt("bind_records", "._runtime.record"), "(", join(records.map((r) => names.type(r.name)), ", "), ")");
+  f.print();
 }
 
 /** An import: a name of the runtime's schema module by default, `rt("re", "")` for `import re`. */

@@ -13,6 +13,7 @@ import { refsOf, typeExpr, type TypeContext } from "./type-expr.js";
 
 export const VALUE_MODULE = "._runtime.value";
 export const ZDATA_MODULE = "._runtime.zdata";
+export const RECORD_MODULE = "._runtime.record";
 
 export function emitTypes(ir: Ir, names: PyNames, source: HeaderSource, hasZDataAlias: boolean): GeneratedFile {
   const f = pyFile(
@@ -65,7 +66,7 @@ function printRecord(f: GeneratedFile, r: RecordDef, names: PyNames, ctx: TypeCo
   const note = r.ztype === undefined ? undefined : `The wire map of the \`${r.ztype}\` ZData variant; in memory, ZData values are the runtime's classes.`;
   const attrs = names.attrs(r);
   f.print("@", f.import("dataclass", "dataclasses"), "(slots=True, kw_only=True)");
-  f.print("class ", names.type(r.name), ":");
+  f.print("class ", names.type(r.name), "(", f.import("Record", RECORD_MODULE), "):");
   f.indent(() => {
     printDocstring(f, docOf(r.description, note, from));
     f.print();

@@ -123,10 +123,10 @@ describe("names", () => {
 describe("types.py", () => {
   it("makes an open record a dataclass: optional fields UNSET, nullable | None, recursion by name, extra fields", () => {
     const lines = types.split("\n");
-    const start = lines.indexOf("class Node:");
+    const start = lines.indexOf("class Node(Record):");
     expect(lines[start - 1]).toBe("@dataclass(slots=True, kw_only=True)");
     expect(lines.slice(start, start + 23)).toEqual([
-      "class Node:",
+      "class Node(Record):",
       '    """A node of a tree.',
       "",
       "    Generated from test.schema.json#/$defs/Node.",
@@ -147,7 +147,7 @@ describe("types.py", () => {
       "",
       "",
       "@dataclass(slots=True, kw_only=True)",
-      "class PingData:",
+      "class PingData(Record):",
       '    """Generated from test.schema.json#/$defs/PingData."""',
     ]);
   });
@@ -165,11 +165,16 @@ describe("types.py", () => {
       "from dataclasses import dataclass, field",
       "from typing import Any as Any1, Literal, TypeAlias",
     ]);
+    expect(types).toContain("\nfrom ._runtime.record import Record\n");
     expect(types).toContain("\nfrom ._runtime.value import UNSET, UnsetType\n");
   });
 });
 
 describe("schema.py", () => {
+  it("binds every record's dataclass to its descriptor, for the Record methods", () => {
+    expect(schema).toMatch(/\nbind_records\([^)]*\bNode\b[^)]*\)\n/);
+  });
+
   it("declares one descriptor per type, wire names beside attributes, refs as thunks", () => {
     expect(paragraph(schema, "Node = RecordDesc(")).toEqual([
       "Node = RecordDesc(",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any as Any1, Literal, TypeAlias
 
+from ._runtime.record import Record
 from ._runtime.value import UNSET, UnsetType
 
 Timestamp: TypeAlias = int
@@ -82,7 +83,7 @@ Generated from protocol/vmp.schema.json#/$defs/EulerArray.
 
 
 @dataclass(slots=True, kw_only=True)
-class Message:
+class Message(Record):
     """The base VMP message: every envelope field, all optional except `etype`. It is the fallback type for
     event types this spec does not name (user-defined events such as `HELLO` or `MOVE_BOX`, vrpc calls such
     as `CAMERA:main`) and the only shape vrpc-ts knows. The specific envelopes below fix which of these
@@ -121,7 +122,7 @@ class Message:
 
 
 @dataclass(slots=True, kw_only=True)
-class ServerEvent:
+class ServerEvent(Record):
     """A server-to-client event: `ts, etype, data`. The scene operations (SET, ADD, UPDATE, UPSERT, REMOVE),
     TIMEOUT, HAPTIC_ACTUATOR_PULSE and TERMINATE use it. This is vrpc-py's order; the real Vuer server
     writes `ts, data, etype`, which decoders accept like any other order.
@@ -140,7 +141,7 @@ class ServerEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class ClientEvent:
+class ClientEvent(Record):
     """A client-to-server event: `ts, etype, value, key, rtype`. Every browser event and every answer to a
     server RPC uses it, and the Vuer server dispatches its handlers on `etype`. Only `etype` is required:
     the browser sends INIT and the scene's CAMERA_MOVE without `ts` (decoders report it absent; the Vuer
@@ -164,7 +165,7 @@ class ClientEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class RpcRequest:
+class RpcRequest(Record):
     """A generic RPC request in vrpc-py's form: `ts, etype, rtype, args, kwargs, uuid`. The callee answers
     with an RpcResponse whose `etype` is this request's `rtype`. vrpc-ts also writes `data: nil, value:
     nil`, fields this envelope does not have; such frames validate as Message.
@@ -189,7 +190,7 @@ class RpcRequest:
 
 
 @dataclass(slots=True, kw_only=True)
-class ServerRpcRequest:
+class ServerRpcRequest(Record):
     """An RPC the Vuer server sends to the browser (RPC, GRAB_RENDER, MJ_STEP, MJ_RENDER, GET_WEBXR_MESH):
     `ts, etype, rtype, key, data, uuid`. The browser answers with a ClientEvent whose `etype` is this
     request's `rtype`, `{ETYPE}_RESPONSE@{uuid}`, and whose `value` holds the result. The real server
@@ -215,7 +216,7 @@ class ServerRpcRequest:
 
 
 @dataclass(slots=True, kw_only=True)
-class RpcResponse:
+class RpcResponse(Record):
     """A generic RPC response in vrpc-py's form: `ts, etype, ok, error, data, value`, then `key`. Its `etype`
     is the request's `rtype`, which can be any string. vrpc-ts writes `data, value` before `ok, error`;
     vrpc-rs and vrpc-swift leave `error` out on success. Answers to the Vuer server's own RPCs are plain
@@ -288,7 +289,7 @@ Generated from protocol/vmp.schema.json#/$defs/ZData.
 
 
 @dataclass(slots=True, kw_only=True)
-class NdArray:
+class NdArray(Record):
     """A numpy array, as vrpc-py and Zaku write it (`ztype: "numpy.ndarray"`). `b` holds the elements
     little-endian in C order, and its length MUST be `prod(shape) × itemsize(dtype)`; a frame where it is
     not is rejected.
@@ -309,7 +310,7 @@ class NdArray:
 
 
 @dataclass(slots=True, kw_only=True)
-class Tensor:
+class Tensor(Record):
     """A torch tensor (`ztype: "torch.Tensor"`), laid out exactly like NdArray: little-endian C-order elements
     in `b`, the numpy dtype name (`float32`, not `torch.float32`) and the shape. `bfloat16` is allowed,
     although vrpc-py cannot produce it today.
@@ -330,7 +331,7 @@ class Tensor:
 
 
 @dataclass(slots=True, kw_only=True)
-class Image:
+class Image(Record):
     """An encoded image file (`ztype: "image"`): `b` is a PNG, JPEG or WebP file, and decoders sniff the
     format from its magic bytes. vrpc-py and Zaku send no `format`; vrpc-rs requires one, so it is accepted
     when present.
@@ -352,7 +353,7 @@ class Image:
 
 
 @dataclass(slots=True, kw_only=True)
-class SafetensorsDict:
+class SafetensorsDict(Record):
     """A dict of tensors stored as one safetensors file (`ztype: "safetensor.dict"`, singular, as vrpc-py
     names it). Decoders check the header length and every tensor's offsets against the buffer before
     slicing it.
@@ -370,7 +371,7 @@ class SafetensorsDict:
 
 
 @dataclass(slots=True, kw_only=True)
-class Element:
+class Element(Record):
     """A scene element, that is a Vuer component as the server sends it: `tag` names the component the browser
     renders (`Box`, `PointCloud`, `Img`, `Markdown`, …), `key` identifies it and `children` nests other
     elements. Every other field is a prop handed to the component as sent, so props are free-form: numbers
@@ -395,7 +396,7 @@ class Element:
 
 
 @dataclass(slots=True, kw_only=True)
-class ElementPatch:
+class ElementPatch(Record):
     """A partial element for UPDATE: `key` selects the element and every other field is a prop to set. A prop
     whose value is the string `"$delete"` is removed. `tag` may be left out.
 
@@ -413,7 +414,7 @@ class ElementPatch:
 
 
 @dataclass(slots=True, kw_only=True)
-class Scene:
+class Scene(Record):
     """The root element that SET installs (`tag: "Scene"`). Besides `children` it has three child lists the
     browser places differently: `rawChildren` go into the 3D canvas as they are, `htmlChildren` are HTML
     overlaid on the canvas, and `bgChildren` are background helpers (grid, lights, hands, motion
@@ -453,7 +454,7 @@ class Scene:
 
 
 @dataclass(slots=True, kw_only=True)
-class AddData:
+class AddData(Record):
     """The payload of ADD.
 
     Generated from protocol/vmp.schema.json#/$defs/AddData.
@@ -469,7 +470,7 @@ class AddData:
 
 
 @dataclass(slots=True, kw_only=True)
-class UpdateData:
+class UpdateData(Record):
     """The payload of UPDATE.
 
     Generated from protocol/vmp.schema.json#/$defs/UpdateData.
@@ -480,7 +481,7 @@ class UpdateData:
 
 
 @dataclass(slots=True, kw_only=True)
-class UpsertData:
+class UpsertData(Record):
     """The payload of UPSERT.
 
     Generated from protocol/vmp.schema.json#/$defs/UpsertData.
@@ -496,7 +497,7 @@ class UpsertData:
 
 
 @dataclass(slots=True, kw_only=True)
-class RemoveData:
+class RemoveData(Record):
     """The payload of REMOVE.
 
     Generated from protocol/vmp.schema.json#/$defs/RemoveData.
@@ -507,7 +508,7 @@ class RemoveData:
 
 
 @dataclass(slots=True, kw_only=True)
-class TimeoutData:
+class TimeoutData(Record):
     """The payload of TIMEOUT.
 
     Generated from protocol/vmp.schema.json#/$defs/TimeoutData.
@@ -520,7 +521,7 @@ class TimeoutData:
 
 
 @dataclass(slots=True, kw_only=True)
-class HapticPulse:
+class HapticPulse(Record):
     """One haptic pulse (a WebXR `GamepadHapticActuator.pulse` call). The Vuer server types it as `{strength:
     float, duration: float}`.
 
@@ -536,7 +537,7 @@ class HapticPulse:
 
 
 @dataclass(slots=True, kw_only=True)
-class HapticActuatorPulseData:
+class HapticActuatorPulseData(Record):
     """The payload of HAPTIC_ACTUATOR_PULSE. The Vuer server always sends both sides, nil for a side without a
     pulse.
 
@@ -550,7 +551,7 @@ class HapticActuatorPulseData:
 
 
 @dataclass(slots=True, kw_only=True)
-class GrabRenderData:
+class GrabRenderData(Record):
     """The parameters of GRAB_RENDER: the keyword arguments given to `GrabRender(...)`, sent along as they
     are.
 
@@ -566,7 +567,7 @@ class GrabRenderData:
 
 
 @dataclass(slots=True, kw_only=True)
-class MjStepData:
+class MjStepData(Record):
     """The parameters of MJ_STEP: the keyword arguments given to `MjStep(...)`.
 
     Generated from protocol/vmp.schema.json#/$defs/MjStepData.
@@ -597,7 +598,7 @@ Generated from protocol/vmp.schema.json#/$defs/GetWebXRMeshData.
 
 
 @dataclass(slots=True, kw_only=True)
-class SetEvent:
+class SetEvent(Record):
     """SET: replace the whole scene. The payload must be a Scene; the browser rejects anything else.
 
     Generated from protocol/vmp.schema.json#/$defs/SetEvent.
@@ -612,7 +613,7 @@ class SetEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class AddEvent:
+class AddEvent(Record):
     """ADD: insert elements under a parent.
 
     Generated from protocol/vmp.schema.json#/$defs/AddEvent.
@@ -627,7 +628,7 @@ class AddEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class UpdateEvent:
+class UpdateEvent(Record):
     """UPDATE: merge new props into existing elements, found by key. `strict` sits at the top level of the
     message, after the envelope fields, where the Vuer server puts it.
 
@@ -647,7 +648,7 @@ class UpdateEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class UpsertEvent:
+class UpsertEvent(Record):
     """UPSERT: update the elements that exist and insert the others. The Python `Upsert` takes a `strict`
     argument but drops it when it serializes, so UPSERT carries none.
 
@@ -663,7 +664,7 @@ class UpsertEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class RemoveEvent:
+class RemoveEvent(Record):
     """REMOVE: delete elements by key.
 
     Generated from protocol/vmp.schema.json#/$defs/RemoveEvent.
@@ -678,7 +679,7 @@ class RemoveEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class TimeoutEvent:
+class TimeoutEvent(Record):
     """TIMEOUT: ask the client to run a function after a delay. vrpc-py and the VMP notes define it; neither
     the Vuer server nor the browser implements it today.
 
@@ -694,7 +695,7 @@ class TimeoutEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class HapticActuatorPulseEvent:
+class HapticActuatorPulseEvent(Record):
     """HAPTIC_ACTUATOR_PULSE: pulse the haptic actuators of the XR controllers.
 
     Generated from protocol/vmp.schema.json#/$defs/HapticActuatorPulseEvent.
@@ -709,7 +710,7 @@ class HapticActuatorPulseEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class TerminateEvent:
+class TerminateEvent(Record):
     """TERMINATE: the server ends the session (the Python `End` event).
 
     Generated from protocol/vmp.schema.json#/$defs/TerminateEvent.
@@ -724,7 +725,7 @@ class TerminateEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class RpcEvent:
+class RpcEvent(Record):
     """RPC: a generic server RPC (the Python `ServerRPC(data, uuid)`). The Vuer server sends it without
     `rtype` and without `key` (`uuid, ts, data, etype` on the wire): the `RPC_RESPONSE@{uuid}` response
     type is a class attribute it never formats or sends. When `rtype` is present it has that form.
@@ -747,7 +748,7 @@ class RpcEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class GrabRenderRequest:
+class GrabRenderRequest(Record):
     """GRAB_RENDER: ask a camera component (`CameraView` with `stream="ondemand"`, or `GrabRender`) for a
     rendered frame. The browser answers with GrabRenderResponse.
 
@@ -769,7 +770,7 @@ class GrabRenderRequest:
 
 
 @dataclass(slots=True, kw_only=True)
-class MjStepRequest:
+class MjStepRequest(Record):
     """MJ_STEP: advance the in-browser MuJoCo simulation. The browser answers with MjStepResponse.
 
     Generated from protocol/vmp.schema.json#/$defs/MjStepRequest.
@@ -790,7 +791,7 @@ class MjStepRequest:
 
 
 @dataclass(slots=True, kw_only=True)
-class MjRenderRequest:
+class MjRenderRequest(Record):
     """MJ_RENDER: render a MuJoCo camera view (`MjCameraView`). The browser answers with MjRenderResponse.
 
     Generated from protocol/vmp.schema.json#/$defs/MjRenderRequest.
@@ -811,7 +812,7 @@ class MjRenderRequest:
 
 
 @dataclass(slots=True, kw_only=True)
-class GetWebXRMeshRequest:
+class GetWebXRMeshRequest(Record):
     """GET_WEBXR_MESH: ask for the meshes WebXR mesh detection has found (AR sessions, e.g. on Quest 3). The
     browser answers with GetWebXRMeshResponse.
 
@@ -833,7 +834,7 @@ class GetWebXRMeshRequest:
 
 
 @dataclass(slots=True, kw_only=True)
-class InitValue:
+class InitValue(Record):
     """The system information the Python `VuerClient` sends with INIT. Other clients may add fields of their
     own (the Vuer docs mention `userAgent`, `screenWidth` and `screenHeight` for browsers); they are kept
     after these.
@@ -875,7 +876,7 @@ class InitValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class CameraState:
+class CameraState(Record):
     """A snapshot of the scene's three.js camera, as the browser's orbit controls report it. A perspective
     camera sends `type, near, far, matrix, position, rotation, up, fov, focus, aspect, orbit_distance`; an
     orthographic one sends `zoom, left, top, bottom, right` after `aspect` instead of `fov` and `focus`
@@ -926,7 +927,7 @@ class CameraState:
 
 
 @dataclass(slots=True, kw_only=True)
-class CameraMoveValue:
+class CameraMoveValue(Record):
     """The payload of CAMERA_MOVE. The scene's orbit camera sends `camera`; a `CameraView` sends `matrix`.
 
     Generated from protocol/vmp.schema.json#/$defs/CameraMoveValue.
@@ -941,7 +942,7 @@ class CameraMoveValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class CameraViewValue:
+class CameraViewValue(Record):
     """The payload of CAMERA_VIEW: one rendered frame of a streaming `CameraView`.
 
     Generated from protocol/vmp.schema.json#/$defs/CameraViewValue.
@@ -964,7 +965,7 @@ class CameraViewValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class ObjectMoveValue:
+class ObjectMoveValue(Record):
     """The pose of a movable element (`Movable`, `Pivot`, `PivotXR`). OBJECT_MOVE_END repeats the last pose,
     or sends an empty map when the element never moved.
 
@@ -989,7 +990,7 @@ class ObjectMoveValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class ClickValue:
+class ClickValue(Record):
     """The payload of a CLICK on an `Img`: where the click landed and the image's rendered size.
 
     Generated from protocol/vmp.schema.json#/$defs/ClickValue.
@@ -1008,7 +1009,7 @@ class ClickValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class SnapshotValue:
+class SnapshotValue(Record):
     """The payload of SNAPSHOT.
 
     Generated from protocol/vmp.schema.json#/$defs/SnapshotValue.
@@ -1021,7 +1022,7 @@ class SnapshotValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class GamepadsValue:
+class GamepadsValue(Record):
     """The payload of GAMEPADS: the state of the first connected gamepad.
 
     Generated from protocol/vmp.schema.json#/$defs/GamepadsValue.
@@ -1036,7 +1037,7 @@ class GamepadsValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class HandState:
+class HandState(Record):
     """The gesture state of one tracked hand.
 
     Generated from protocol/vmp.schema.json#/$defs/HandState.
@@ -1068,7 +1069,7 @@ class HandState:
 
 
 @dataclass(slots=True, kw_only=True)
-class HandMoveValue:
+class HandMoveValue(Record):
     """The payload of HAND_MOVE. A side is present only when that hand is tracked.
 
     Generated from protocol/vmp.schema.json#/$defs/HandMoveValue.
@@ -1101,7 +1102,7 @@ class HandMoveValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class ControllerState:
+class ControllerState(Record):
     """The buttons of one XR motion controller. The Vuer docs also list `aButtonValue` and `bButtonValue`;
     their type differs between clients, so they are kept as extra fields.
 
@@ -1151,7 +1152,7 @@ class ControllerState:
 
 
 @dataclass(slots=True, kw_only=True)
-class ControllerMoveValue:
+class ControllerMoveValue(Record):
     """The payload of CONTROLLER_MOVE. A side is present only when that controller is tracked.
 
     Generated from protocol/vmp.schema.json#/$defs/ControllerMoveValue.
@@ -1176,7 +1177,7 @@ class ControllerMoveValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class BodyJoint:
+class BodyJoint(Record):
     """One tracked body joint.
 
     Generated from protocol/vmp.schema.json#/$defs/BodyJoint.
@@ -1197,7 +1198,7 @@ Generated from protocol/vmp.schema.json#/$defs/BodyTrackingMoveValue.
 
 
 @dataclass(slots=True, kw_only=True)
-class TimelineStepValue:
+class TimelineStepValue(Record):
     """The payload of TIMELINE_STEP.
 
     Generated from protocol/vmp.schema.json#/$defs/TimelineStepValue.
@@ -1217,7 +1218,7 @@ class TimelineStepValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class KeyboardValue:
+class KeyboardValue(Record):
     """The payload of the keyboard events (KeyDown, KeyUp, KeyPress): the fields of the browser's
     `KeyboardEvent`.
 
@@ -1260,7 +1261,7 @@ class KeyboardValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class GrabRenderResponseValue:
+class GrabRenderResponseValue(Record):
     """The payload of GrabRenderResponse: the grabbed frame. A `CameraView` sends `dpr, width, height, frame`
     and `depthFrame` when it renders depth; the `GrabRender` component sends `dpr, delta, width, height,
     frame`.
@@ -1288,7 +1289,7 @@ class GrabRenderResponseValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class MjRenderResponseValue:
+class MjRenderResponseValue(Record):
     """The payload of MjRenderResponse: the rendered MuJoCo camera view.
 
     Generated from protocol/vmp.schema.json#/$defs/MjRenderResponseValue.
@@ -1306,7 +1307,7 @@ class MjRenderResponseValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class WebXRMesh:
+class WebXRMesh(Record):
     """One mesh found by WebXR mesh detection.
 
     Generated from protocol/vmp.schema.json#/$defs/WebXRMesh.
@@ -1332,7 +1333,7 @@ class WebXRMesh:
 
 
 @dataclass(slots=True, kw_only=True)
-class GetWebXRMeshResponseValue:
+class GetWebXRMeshResponseValue(Record):
     """The payload of GetWebXRMeshResponse (and of the `WEBXR_MESH_UPDATE` event the component sends by
     itself).
 
@@ -1346,7 +1347,7 @@ class GetWebXRMeshResponseValue:
 
 
 @dataclass(slots=True, kw_only=True)
-class InitEvent:
+class InitEvent(Record):
     """INIT: the first event of a connection. The browser sends only `{etype: "INIT"}`, with no `ts` and no
     value; the Python `VuerClient` sends `ts` and its system information. (The Vuer server's Python class
     says `Init`, but the wire says `INIT`.)
@@ -1367,7 +1368,7 @@ class InitEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class CameraMoveEvent:
+class CameraMoveEvent(Record):
     """CAMERA_MOVE: the user moved a camera. The scene's orbit camera sends `{camera: …}` under the key
     `defaultCamera`, without `ts`; a `CameraView` sends `{matrix}` under its own key, with `ts`.
 
@@ -1387,7 +1388,7 @@ class CameraMoveEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class CameraViewEvent:
+class CameraViewEvent(Record):
     """CAMERA_VIEW: a `CameraView` streaming with `stream="frame"` sends each rendered frame, at most `fps`
     times a second.
 
@@ -1407,7 +1408,7 @@ class CameraViewEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class ObjectMoveEvent:
+class ObjectMoveEvent(Record):
     """OBJECT_MOVE: the user is dragging a movable element; sent on every drag update.
 
     Generated from protocol/vmp.schema.json#/$defs/ObjectMoveEvent.
@@ -1426,7 +1427,7 @@ class ObjectMoveEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class ObjectMoveEndEvent:
+class ObjectMoveEndEvent(Record):
     """OBJECT_MOVE_END: the user let go of a movable element.
 
     Generated from protocol/vmp.schema.json#/$defs/ObjectMoveEndEvent.
@@ -1445,7 +1446,7 @@ class ObjectMoveEndEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class ClickEvent:
+class ClickEvent(Record):
     """CLICK: a click on a `Button` (no value) or on an `Img` (where it landed). The browser sends it without
     `ts`.
 
@@ -1465,7 +1466,7 @@ class ClickEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class InputEvent:
+class InputEvent(Record):
     """INPUT: the user submitted an `Input` text box (Enter without Shift).
 
     Generated from protocol/vmp.schema.json#/$defs/InputEvent.
@@ -1484,7 +1485,7 @@ class InputEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class UploadEvent:
+class UploadEvent(Record):
     """UPLOAD: a file submitted through `ImageUpload`.
 
     Generated from protocol/vmp.schema.json#/$defs/UploadEvent.
@@ -1506,7 +1507,7 @@ class UploadEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class SnapshotEvent:
+class SnapshotEvent(Record):
     """SNAPSHOT: a screenshot of the scene canvas, taken by the `Download` component.
 
     Generated from protocol/vmp.schema.json#/$defs/SnapshotEvent.
@@ -1525,7 +1526,7 @@ class SnapshotEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class LoadEvent:
+class LoadEvent(Record):
     """LOAD: a data-loading component finished loading.
 
     Generated from protocol/vmp.schema.json#/$defs/LoadEvent.
@@ -1544,7 +1545,7 @@ class LoadEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class GamepadsEvent:
+class GamepadsEvent(Record):
     """GAMEPADS: the state of the first connected gamepad, sent on every change.
 
     Generated from protocol/vmp.schema.json#/$defs/GamepadsEvent.
@@ -1563,7 +1564,7 @@ class GamepadsEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class HandMoveEvent:
+class HandMoveEvent(Record):
     """HAND_MOVE: WebXR hand-tracking poses from the `Hands` component (with `stream=True`; key `hands` by
     default).
 
@@ -1583,7 +1584,7 @@ class HandMoveEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class ControllerMoveEvent:
+class ControllerMoveEvent(Record):
     """CONTROLLER_MOVE: WebXR motion-controller poses and buttons from `MotionControllers` (with
     `stream=True`).
 
@@ -1603,7 +1604,7 @@ class ControllerMoveEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class BodyTrackingMoveEvent:
+class BodyTrackingMoveEvent(Record):
     """BODY_TRACKING_MOVE: WebXR body-tracking joints from the `Bodies` component (with `stream=True`;
     experimental, Quest browser).
 
@@ -1623,7 +1624,7 @@ class BodyTrackingMoveEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class TimelineStepEvent:
+class TimelineStepEvent(Record):
     """TIMELINE_STEP: the step of `TimelineControls` changed, by scrubbing or during playback. The browser
     sends it without `ts`.
 
@@ -1643,7 +1644,7 @@ class TimelineStepEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class KeyDownEvent:
+class KeyDownEvent(Record):
     """KeyDown: a key went down (repeated while held) in the browser, reported by `KeyboardMonitor` with
     `enableKeyDown` (key `keyboard-monitor` in the docs). The etype is written in camel case, exactly as
     the browser sends it.
@@ -1664,7 +1665,7 @@ class KeyDownEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class KeyUpEvent:
+class KeyUpEvent(Record):
     """KeyUp: a key was released in the browser, reported by `KeyboardMonitor` with `enableKeyUp` (key
     `keyboard-monitor` in the docs). The etype is written in camel case, exactly as the browser sends it.
 
@@ -1684,7 +1685,7 @@ class KeyUpEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class KeyPressEvent:
+class KeyPressEvent(Record):
     """KeyPress: a key that produces a character was pressed in the browser, reported by `KeyboardMonitor`
     with `enableKeyPress` (key `keyboard-monitor` in the docs). The etype is written in camel case, exactly
     as the browser sends it.
@@ -1705,7 +1706,7 @@ class KeyPressEvent:
 
 
 @dataclass(slots=True, kw_only=True)
-class GrabRenderResponse:
+class GrabRenderResponse(Record):
     """The browser's answer to GRAB_RENDER: a ClientEvent whose etype is the request's `rtype`,
     `GRAB_RENDER_RESPONSE@{uuid}`, with the request's `key` echoed. (When a request has no `rtype` the
     browser falls back to a bare `GRAB_RENDER_RESPONSE`, which this type does not match.)
@@ -1726,7 +1727,7 @@ class GrabRenderResponse:
 
 
 @dataclass(slots=True, kw_only=True)
-class MjStepResponse:
+class MjStepResponse(Record):
     """The browser's answer to MJ_STEP, with etype `MJ_STEP_RESPONSE@{uuid}`.
 
     Generated from protocol/vmp.schema.json#/$defs/MjStepResponse.
@@ -1745,7 +1746,7 @@ class MjStepResponse:
 
 
 @dataclass(slots=True, kw_only=True)
-class MjRenderResponse:
+class MjRenderResponse(Record):
     """The browser's answer to MJ_RENDER, with etype `MJ_RENDER_RESPONSE@{uuid}`.
 
     Generated from protocol/vmp.schema.json#/$defs/MjRenderResponse.
@@ -1764,7 +1765,7 @@ class MjRenderResponse:
 
 
 @dataclass(slots=True, kw_only=True)
-class GetWebXRMeshResponse:
+class GetWebXRMeshResponse(Record):
     """The browser's answer to GET_WEBXR_MESH, with etype `GET_WEBXR_MESH_RESPONSE@{uuid}`.
 
     Generated from protocol/vmp.schema.json#/$defs/GetWebXRMeshResponse.

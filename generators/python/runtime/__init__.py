@@ -35,6 +35,7 @@ from .errors import (
     format_path,
 )
 from .json_form import from_json, json_to_msgpack, msgpack_to_json, to_json
+from .record import Record
 from .registry import Registration, register_type, unregister_type
 from .rpc import RpcCancelled, RpcCorrelator, RpcResult, RpcTimeout, rpc_response_type
 from .safetensors import Safetensors
@@ -59,6 +60,7 @@ __all__ = [
     "MissingField",
     "NonStringKey",
     "OpaqueZData",
+    "Record",
     "Registration",
     "RpcCancelled",
     "RpcCorrelator",

@@ -31,3 +31,16 @@ def test_numpy_zdata() -> None:
 
 def test_ts_zero_stays_zero() -> None:
     assert set_event(Scene(tag="Scene"), ts=0).ts == 0
+
+
+def test_models_encode_and_decode_themselves() -> None:
+    from vmp_protocol.types import SetEvent
+
+    msg = set_event(Scene(tag="Scene", key="root", children=[]), ts=1700000000000)
+    assert msg.to_msgpack().hex() == E01
+    assert SetEvent.from_msgpack(bytes.fromhex(E01)) == msg
+    as_dict = msg.to_dict()
+    assert as_dict == {"ts": 1700000000000, "etype": "SET", "data": {"tag": "Scene", "key": "root", "children": []}}
+    assert SetEvent.from_dict(as_dict) == msg
+    assert msg.to_json() == '{"ts":1700000000000,"etype":"SET","data":{"tag":"Scene","key":"root","children":[]}}'
+    assert SetEvent.from_json(msg.to_json()) == msg

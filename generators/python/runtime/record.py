@@ -1,0 +1,73 @@
+"""``Record``: the base class of the generated dataclasses, giving each message its codec methods.
+
+``schema.py`` binds every generated dataclass to its descriptor (``__vmp_desc__``), so a model can encode and
+decode itself: ``SetEvent(...).to_msgpack()``, ``SetEvent.from_msgpack(data)``, ``to_dict``/``from_dict`` (wire
+names, for code that works with plain dicts today) and ``to_json``/``from_json`` (the JSON form, SPEC §9).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .codec import decode, encode
+from .json_form import from_json, to_json
+from .schema import RecordDesc
+
+if TYPE_CHECKING:  # typing.Self is 3.11+; the package supports 3.10 without a typing_extensions dependency
+    from typing_extensions import Self
+
+
+class Record:
+    """Mixin of every generated record: codec methods driven by the record's descriptor."""
+
+    __slots__ = ()
+    __vmp_desc__: ClassVar[RecordDesc]
+
+    def to_msgpack(self) -> bytes:
+        """The canonical MessagePack bytes of this record (validated while encoding)."""
+        return encode(type(self).__vmp_desc__, self)
+
+    @classmethod
+    def from_msgpack(
+        cls,
+        data: bytes | bytearray | memoryview,
+        *,
+        lossless: bool = False,
+        strict_ztype: bool = False,
+        copy: bool = False,
+    ) -> Self:
+        """Decodes and validates one frame as this record type."""
+        value: Self = decode(cls.__vmp_desc__, data, lossless=lossless, strict_ztype=strict_ztype, copy=copy)
+        return value
+
+    def to_dict(self) -> dict[str, Any]:
+        """This record as plain dicts keyed by wire name (absent fields left out), the shape vrpc-py code uses.
+
+        Goes through the canonical bytes, so the dict is exactly what a receiver decodes.
+        """
+        desc = type(self).__vmp_desc__
+        result: dict[str, Any] = decode(desc, encode(desc, self), lossless=True, as_dict=True)
+        return result
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """A record from a plain dict keyed by wire name, validated as this type."""
+        return cls.from_msgpack(encode(cls.__vmp_desc__, data), lossless=True)
+
+    def to_json(self, indent: int | None = None) -> str:
+        """This record in the JSON form (compact unless ``indent``)."""
+        return to_json(type(self).__vmp_desc__, self, indent)
+
+    @classmethod
+    def from_json(cls, text: str) -> Self:
+        """A record from its JSON form, read through the schema (a float field holding ``1`` is a float)."""
+        value: Self = from_json(cls.__vmp_desc__, text)
+        return value
+
+
+def bind_records(*descs: RecordDesc) -> None:
+    """Gives each generated dataclass its descriptor (called once by the generated ``schema.py``)."""
+    for desc in descs:
+        if desc.cls is not None:
+            record: type[Record] = desc.cls()
+            record.__vmp_desc__ = desc
