@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import yargs, { type Argv } from "yargs";
 import { conformanceCommand } from "./commands/conformance.js";
 import { convertCommand } from "./commands/convert.js";
+import { diffCommand } from "./commands/diff.js";
 import { generateCommand } from "./commands/generate.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { lintCommand } from "./commands/lint.js";
@@ -54,7 +55,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
-  for (const c of [validateCommand, inspectCommand, convertCommand, lintCommand, vectorsCommand, conformanceCommand, generateCommand] as Command<unknown>[]) {
+  for (const c of [validateCommand, inspectCommand, diffCommand, convertCommand, lintCommand, vectorsCommand, conformanceCommand, generateCommand] as Command<unknown>[]) {
     cli.command(c.command, c.describe, c.builder as (y: Argv) => Argv, async (args) => {
       code = await c.run(args as never, io);
     });

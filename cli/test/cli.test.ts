@@ -17,10 +17,10 @@ describe("vmp --help", () => {
   it("lists every command", async () => {
     const { code, out } = await run(["--help"]);
     expect(code).toBe(0);
-    for (const c of ["validate", "inspect", "convert", "lint", "vectors"]) expect(out).toContain(`vmp ${c}`);
+    for (const c of ["validate", "inspect", "diff", "convert", "lint", "vectors", "generate", "conformance"]) expect(out).toContain(`vmp ${c}`);
   });
 
-  it.each(["validate", "inspect", "convert", "lint", "vectors"])("%s --help", async (c) => {
+  it.each(["validate", "inspect", "diff", "convert", "lint", "vectors", "generate", "conformance"])("%s --help", async (c) => {
     const { code, out } = await run([c, "--help"]);
     expect(code).toBe(0);
     expect(out).toContain(`vmp ${c}`);
