@@ -185,13 +185,16 @@ async function runLanguage(run: LanguageRun, cases: readonly Case[], allNames: R
 }
 
 /** A path as reports show it: relative to the root when inside it. */
-function displayPath(root: string, file: string): string {
+export function displayPath(root: string, file: string): string {
   const rel = relative(root, file);
   return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? file : rel;
 }
 
-/** A language's testee across restarts: starts it, says hello, runs cases, and gives up when it must. */
-class Session {
+/**
+ * A language's testee across restarts: starts it, says hello, runs cases, and gives up when it must. The
+ * producer × consumer matrix (runner-matrix.ts) shares it.
+ */
+export class Session {
   hello: { name: string; version: string; ops: string[] } | undefined;
   restarts = 0;
   private proc: TesteeProcess | undefined;
@@ -218,8 +221,17 @@ class Session {
   }
 
   async run(c: Case): Promise<Verdict> {
+    const answer = await this.send(c.request);
+    return "response" in answer ? judge(c, answer.response) : answer;
+  }
+
+  /**
+   * Sends one request (restarting the testee first if it died) and returns its raw answer, or the verdict that
+   * stands in for one: a skip for an op the testee does not list, a failure when it died, hung or was given up on.
+   */
+  async send(request: Case["request"]): Promise<{ readonly response: Record<string, unknown> } | Exclude<Verdict, { status: "pass" }>> {
     if (this.givenUp !== undefined) return { status: "fail", detail: `not run: ${this.givenUp}` };
-    if (!(this.hello?.ops ?? VECTOR_OPS).includes(c.request.op)) return { status: "skip", reason: `testee does not support ${c.request.op}` };
+    if (!(this.hello?.ops ?? VECTOR_OPS).includes(request.op)) return { status: "skip", reason: `testee does not support ${request.op}` };
     if (this.proc === undefined || this.proc.isDead) {
       this.restarts++;
       await this.proc?.close();
@@ -229,10 +241,10 @@ class Session {
         return { status: "fail", detail: `not run: ${this.givenUp}` };
       }
     }
-    const outcome = await this.proc!.request(c.request, this.timeoutMs);
+    const outcome = await this.proc!.request(request, this.timeoutMs);
     if (outcome.kind === "response") {
       this.deathsInARow = 0;
-      return judge(c, outcome.response);
+      return { response: outcome.response };
     }
     this.deathsInARow++;
     if (this.deathsInARow >= MAX_CONSECUTIVE_DEATHS) this.givenUp = `the testee failed ${this.deathsInARow} requests in a row; given up`;

@@ -7,7 +7,8 @@ import { resolve } from "node:path";
 import type { Argv } from "yargs";
 import { DEFAULT_TIMEOUT_MS, runConformance, type LanguageRun } from "../../../conformance/src/runner.js";
 import { findLanguage, LANGUAGES, splitCommand, type Language } from "../../../conformance/src/runner-langs.js";
-import { formatReport } from "../../../conformance/src/runner-report.js";
+import { runMatrix } from "../../../conformance/src/runner-matrix.js";
+import { formatMatrixReport, formatReport } from "../../../conformance/src/runner-report.js";
 import { UsageError } from "../errors.js";
 import type { Command } from "../main.js";
 import { repoRoot } from "../schema/spec.js";
@@ -17,6 +18,7 @@ interface Args {
   filter?: string[];
   fix: boolean;
   json: boolean;
+  matrix: boolean;
   timeout: number;
   testee?: string;
   failures?: string;
@@ -32,17 +34,33 @@ export const conformanceCommand: Command<Args> = {
       .option("filter", { type: "string", array: true, describe: "run only cases whose name contains this, or matches this glob (e.g. 'events/*:encode')" })
       .option("fix", { type: "boolean", default: false, describe: "rewrite each failure list to exactly the cases that fail now" })
       .option("json", { type: "boolean", default: false, describe: "print a JSON report for machines" })
+      .option("matrix", { type: "boolean", default: false, describe: "cross-check the languages: each encodes every valid vector, every one decodes and relays those bytes" })
       .option("timeout", { type: "number", default: DEFAULT_TIMEOUT_MS / 1000, describe: "seconds a testee may take per request" })
       .option("testee", { type: "string", describe: "run this command as the testee of the one --lang (a binding not in the table yet)" })
       .option("failures", { type: "string", describe: "the failure list (default: conformance/failures/<lang>.txt)" })
       .option("vectors", { type: "string", describe: "the manifest directory (default: conformance/vectors)" })
       .example("$0 conformance --lang ref", "check the reference codec against every vector")
       .example("$0 conformance --lang ts --filter 'events/*'", "run the TypeScript binding on the events manifest")
+      .example("$0 conformance --matrix --lang ref,ts,py", "every producer × consumer pair of the three languages")
       .example("$0 conformance --lang py --testee 'python3 -m vmp_protocol.testee'", "run a testee not in the table yet") as unknown as Argv<Args>,
   async run(args, io) {
     const root = repoRoot();
     const runs = languageRuns(args);
     if (!(args.timeout > 0)) throw new UsageError("--timeout takes a positive number of seconds");
+    if (args.matrix) {
+      const matrix = await runMatrix({
+        root,
+        languages: runs,
+        filter: args.filter ?? [],
+        fix: args.fix,
+        timeoutMs: Math.round(args.timeout * 1000),
+        ...(args.failures === undefined ? {} : { failureList: resolve(args.failures) }),
+        ...(args.vectors === undefined ? {} : { vectorsDir: resolve(args.vectors) }),
+      });
+      if (matrix.cases === 0 && args.filter?.length && matrix.languages.some((l) => l.status === "ran")) throw new UsageError(`--filter ${args.filter.map((f) => JSON.stringify(f)).join(" ")} matches no matrix case`);
+      io.out(args.json ? JSON.stringify(matrix, null, 2) : formatMatrixReport(matrix));
+      return matrix.ok ? 0 : 1;
+    }
     const report = await runConformance({
       root,
       languages: runs,
@@ -60,6 +78,16 @@ export const conformanceCommand: Command<Args> = {
 /** The languages to run: those named (comma-separated names are split), or every one in the table. */
 function languageRuns(args: Args): LanguageRun[] {
   const names = (args.lang ?? []).flatMap((l) => l.split(",")).map((l) => l.trim()).filter(Boolean);
+  if (args.matrix) {
+    // The matrix has one failure list of its own (--failures), and crosses languages of the table.
+    if (args.testee !== undefined) throw new UsageError("--testee runs one language; --matrix crosses the languages of the table");
+    if (names.length === 0) return LANGUAGES.map((lang) => ({ lang, explicit: false }));
+    return [...new Set(names)].map((name) => {
+      const lang = findLanguage(name);
+      if (lang === undefined) throw new UsageError(`unknown language "${name}" (known: ${LANGUAGES.map((l) => l.name).join(", ")})`);
+      return { lang, explicit: true };
+    });
+  }
   const failures = args.failures === undefined ? {} : { failureList: resolve(args.failures) };
   if (args.testee !== undefined) {
     if (names.length > 1) throw new UsageError("--testee runs one language; name it with a single --lang");
