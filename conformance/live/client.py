@@ -51,7 +51,9 @@ def check(etype: str, desc_name: str, msg: Any) -> None:
         expect(desc_name == "AddEvent", f"ADD decoded as {desc_name}")
         expect(msg.data.to == "scene", f"ADD to {msg.data.to!r}")
         nodes = msg.data.nodes
-        expect(len(nodes) == 1 and (nodes[0].tag, nodes[0].key) == ("Sphere", "sphere-1"), f"ADD nodes {nodes}")
+        expect(
+            len(nodes) == 1 and (nodes[0].tag, nodes[0].key) == ("Sphere", "sphere-1"), f"ADD nodes {nodes}"
+        )
         expect(list(nodes[0].extra.get("args")) == [0.25, 32, 16], f"sphere args {nodes[0].extra}")
         expect(list(nodes[0].extra.get("position")) == [1.0, 0.25, 0.0], f"sphere position {nodes[0].extra}")
     elif etype == "UPDATE":
@@ -88,7 +90,9 @@ async def run(port: int, name: str) -> None:
             assert isinstance(frame, bytes)
             desc, msg = decode_message(frame, schema.MESSAGES)
             etype = msg.etype
-            expect(len(seen) < len(EXPECTED) and etype == EXPECTED[len(seen)], f"unexpected {etype} after {seen}")
+            expect(
+                len(seen) < len(EXPECTED) and etype == EXPECTED[len(seen)], f"unexpected {etype} after {seen}"
+            )
             check(etype, desc.name, msg)
             seen.append(etype)
             if etype == "GRAB_RENDER":

@@ -123,7 +123,10 @@ async def main() -> int:
         try:
             await asyncio.wait_for(done.wait(), overall)
         except asyncio.TimeoutError:
-            print(json.dumps({"client": None, "ok": False, "reason": f"overall timeout ({overall} s)"}), flush=True)
+            print(
+                json.dumps({"client": None, "ok": False, "reason": f"overall timeout ({overall} s)"}),
+                flush=True,
+            )
             return 1
     return 0 if len(verdicts) >= expected and all(v["ok"] for v in verdicts) else 1
 
