@@ -6,25 +6,13 @@
 import Handlebars from "handlebars";
 import { headerLines, headerText, type HeaderSource } from "../common/header.js";
 import { compare } from "../common/printer.js";
+import type { EmitterInputs, SourceText } from "../common/sources.js";
 import type { Ir } from "../ir/types.js";
 import { catalogue } from "./emit-types.js";
 import type { PyNames } from "./names.js";
 
-/** A hand-written source file the package ships: its file name and text. */
-export interface SourceText {
-  readonly name: string;
-  readonly text: string;
-}
-
-/** What the emitter copies or renders besides the IR: read from generators/python/ by `readPythonInputs`. */
-export interface PythonInputs {
-  /** generators/python/runtime/*.py, copied to vmp_protocol/_runtime/. */
-  readonly runtime: readonly SourceText[];
-  /** generators/python/support/*.py, copied to vmp_protocol/. */
-  readonly support: readonly SourceText[];
-  /** generators/python/templates/*.hbs, by file name. */
-  readonly templates: readonly SourceText[];
-}
+/** What the emitter copies or renders besides the IR (read from generators/python/). */
+export type PythonInputs = EmitterInputs;
 
 export interface RenderedFile {
   readonly path: string;

@@ -6,25 +6,13 @@
 import Handlebars from "handlebars";
 import { headerLines, headerText, type HeaderSource } from "../common/header.js";
 import { compare } from "../common/printer.js";
+import type { EmitterInputs, SourceText } from "../common/sources.js";
 import type { Ir } from "../ir/types.js";
 import { catalogue } from "./emit-types.js";
 import type { TsNames } from "./names.js";
 
-/** A hand-written source file the package ships: its file name and text. */
-export interface SourceText {
-  readonly name: string;
-  readonly text: string;
-}
-
-/** What the emitter copies or renders besides the IR: read from generators/typescript/ by `readTypeScriptInputs`. */
-export interface TypeScriptInputs {
-  /** generators/typescript/runtime/*.ts, copied to src/runtime/. */
-  readonly runtime: readonly SourceText[];
-  /** generators/typescript/support/*.ts, copied to src/. */
-  readonly support: readonly SourceText[];
-  /** generators/typescript/templates/*.hbs, by file name. */
-  readonly templates: readonly SourceText[];
-}
+/** What the emitter copies or renders besides the IR (read from generators/typescript/). */
+export type TypeScriptInputs = EmitterInputs;
 
 /** The TypeScript the generated package is built with. */
 const TYPESCRIPT_RANGE = "^5.9.3";
