@@ -1,0 +1,291 @@
+//! The error taxonomy of VMP (spec §8): one [`Error`] type with a [`ErrorKind`], the path of the offending value
+//! and, for wire errors, the byte offset.
+
+use std::fmt;
+
+/// The 15 error kinds of the spec (§8.2). Bindings compare errors by kind, never by message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The frame ends before the item being read, or a declared length exceeds the bytes present.
+    Truncated,
+    /// Bytes remain after the frame's one object.
+    TrailingBytes,
+    /// A `str` item is not valid UTF-8.
+    InvalidUtf8,
+    /// A map key is not a `str` item.
+    NonStringKey,
+    /// A map holds the same key twice.
+    DuplicateKey,
+    /// More than 512 nested containers.
+    DepthExceeded,
+    /// An ext or fixext item.
+    UnsupportedExt,
+    /// Strict mode only: a ztype that is neither known nor registered.
+    UnknownZType,
+    /// A dtype outside the VMP vocabulary.
+    UnsupportedDtype,
+    /// The product of `shape` times the item size differs from the length of `b`.
+    ShapeMismatch,
+    /// A shape entry that is negative or not an integer, too many dimensions, or a product beyond 2^64-1.
+    InvalidShape,
+    /// A required field is absent.
+    MissingField,
+    /// A value of the wrong kind for its position.
+    WrongType,
+    /// An integer outside its field's range.
+    IntegerOutOfRange,
+    /// A value of the right kind that a constraint rejects.
+    InvalidValue,
+}
+
+impl ErrorKind {
+    /// Every kind, in the spec's order.
+    pub const ALL: [ErrorKind; 15] = [
+        ErrorKind::Truncated,
+        ErrorKind::TrailingBytes,
+        ErrorKind::InvalidUtf8,
+        ErrorKind::NonStringKey,
+        ErrorKind::DuplicateKey,
+        ErrorKind::DepthExceeded,
+        ErrorKind::UnsupportedExt,
+        ErrorKind::UnknownZType,
+        ErrorKind::UnsupportedDtype,
+        ErrorKind::ShapeMismatch,
+        ErrorKind::InvalidShape,
+        ErrorKind::MissingField,
+        ErrorKind::WrongType,
+        ErrorKind::IntegerOutOfRange,
+        ErrorKind::InvalidValue,
+    ];
+
+    /// The kind's name, as the spec spells it (`"MissingField"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Truncated => "Truncated",
+            ErrorKind::TrailingBytes => "TrailingBytes",
+            ErrorKind::InvalidUtf8 => "InvalidUtf8",
+            ErrorKind::NonStringKey => "NonStringKey",
+            ErrorKind::DuplicateKey => "DuplicateKey",
+            ErrorKind::DepthExceeded => "DepthExceeded",
+            ErrorKind::UnsupportedExt => "UnsupportedExt",
+            ErrorKind::UnknownZType => "UnknownZType",
+            ErrorKind::UnsupportedDtype => "UnsupportedDtype",
+            ErrorKind::ShapeMismatch => "ShapeMismatch",
+            ErrorKind::InvalidShape => "InvalidShape",
+            ErrorKind::MissingField => "MissingField",
+            ErrorKind::WrongType => "WrongType",
+            ErrorKind::IntegerOutOfRange => "IntegerOutOfRange",
+            ErrorKind::InvalidValue => "InvalidValue",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One step of a path: a map key or an array index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for PathSeg {
+    fn from(key: &str) -> Self {
+        PathSeg::Key(key.to_owned())
+    }
+}
+
+impl From<String> for PathSeg {
+    fn from(key: String) -> Self {
+        PathSeg::Key(key)
+    }
+}
+
+impl From<usize> for PathSeg {
+    fn from(index: usize) -> Self {
+        PathSeg::Index(index)
+    }
+}
+
+/// Formats a path as the spec writes it (§8.1): `data.nodes[3].b`, `data["odd key"]`, `(root)` when empty.
+pub fn format_path(path: &[PathSeg]) -> String {
+    if path.is_empty() {
+        return "(root)".to_owned();
+    }
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            PathSeg::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+            PathSeg::Key(k) if is_identifier(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathSeg::Key(k) => {
+                out.push('[');
+                push_json_string(&mut out, k);
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+fn is_identifier(key: &str) -> bool {
+    let mut chars = key.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// Writes `s` as a JSON string the way ECMAScript's `JSON.stringify` does (spec §9.2).
+pub(crate) fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A VMP error: what went wrong ([`ErrorKind`]), where (a path, and a byte offset for wire errors), and a
+/// message for people.
+///
+/// Errors are built where they are detected, usually with an empty path; each enclosing container prepends its
+/// step as the error travels up ([`Error::in_key`], [`Error::in_index`]), so the happy path never builds paths.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    path: Vec<PathSeg>,
+    offset: Option<usize>,
+    message: String,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            path: Vec::new(),
+            offset: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The path of the offending value, outermost step first.
+    pub fn path(&self) -> &[PathSeg] {
+        &self.path
+    }
+
+    /// The byte offset of the item in which a wire error was detected.
+    pub fn offset(&self) -> Option<usize> {
+        self.offset
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The path as the spec prints it (`data.nodes[0]`, `(root)`).
+    pub fn path_string(&self) -> String {
+        format_path(&self.path)
+    }
+
+    /// Replaces the path.
+    pub fn with_path(mut self, path: Vec<PathSeg>) -> Self {
+        self.path = path;
+        self
+    }
+
+    pub fn with_offset(mut self, offset: usize) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Prepends a map key to the path (the error happened inside the entry `key`).
+    pub fn in_key(mut self, key: &str) -> Self {
+        self.path.insert(0, PathSeg::Key(key.to_owned()));
+        self
+    }
+
+    /// Prepends an array index to the path.
+    pub fn in_index(mut self, index: usize) -> Self {
+        self.path.insert(0, PathSeg::Index(index));
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {}", self.kind, format_path(&self.path))?;
+        if let Some(offset) = self.offset {
+            write!(f, " (byte {offset})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_print_as_the_spec_says() {
+        assert_eq!(format_path(&[]), "(root)");
+        let path = vec![
+            PathSeg::from("data"),
+            PathSeg::from("nodes"),
+            PathSeg::from(3),
+            PathSeg::from("b"),
+        ];
+        assert_eq!(format_path(&path), "data.nodes[3].b");
+        assert_eq!(
+            format_path(&[PathSeg::from("data"), PathSeg::from("odd key")]),
+            "data[\"odd key\"]"
+        );
+        assert_eq!(format_path(&[PathSeg::from("data"), PathSeg::from("0")]), "data[\"0\"]");
+        assert_eq!(format_path(&[PathSeg::from(1)]), "[1]");
+        assert_eq!(format_path(&[PathSeg::from("a\"\n")]), "[\"a\\\"\\n\"]");
+    }
+
+    #[test]
+    fn errors_name_kind_path_and_offset() {
+        let e = Error::new(ErrorKind::Truncated, "bin of 4096 bytes, 12 present")
+            .with_offset(57)
+            .in_key("frame")
+            .in_key("value");
+        assert_eq!(e.kind(), ErrorKind::Truncated);
+        assert_eq!(
+            e.to_string(),
+            "Truncated at value.frame (byte 57): bin of 4096 bytes, 12 present"
+        );
+    }
+}
