@@ -18,6 +18,12 @@ export const IGNORED_DIRS = new Set([
   ...[".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "vmp_protocol.egg-info"],
 ]);
 
+/**
+ * Files anywhere below an output directory that `generate` neither writes nor reports: `Cargo.lock`, which cargo
+ * writes next to the generated Cargo.toml when the crate is built.
+ */
+export const IGNORED_FILES = new Set(["Cargo.lock"]);
+
 export interface SyncReport {
   readonly written: readonly string[];
   readonly unchanged: readonly string[];
@@ -74,7 +80,7 @@ function listFiles(dir: string, prefix = ""): string[] {
     const rel = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
     if (entry.isDirectory()) {
       if (!IGNORED_DIRS.has(entry.name)) out.push(...listFiles(join(dir, entry.name), rel));
-    } else out.push(rel);
+    } else if (!IGNORED_FILES.has(entry.name)) out.push(rel);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /**
  * `vmp generate` end to end: the committed package is what the spec produces, `--check` catches every kind of
- * drift, output is deterministic and fast, and the package compiles (the compile gate: `tsc --noEmit`, strict),
+ * drift, output is deterministic, and the package compiles (the compile gate: `tsc --noEmit`, strict),
  * for the repository's spec and for a spec full of hostile names.
  */
 import { execFileSync } from "node:child_process";
@@ -30,14 +30,12 @@ function typecheck(project: string): string {
 }
 
 describe("vmp generate", () => {
-  it("generates every language that has an emitter in under 2 s", async () => {
-    const start = performance.now();
+  // Its wall time is measured by `npm run bench` (issue 7), never asserted here.
+  it("generates every language", async () => {
     const { code, out, err } = await run(["generate", "--lang", "all", "--out", join(tmp, "first")]);
-    const elapsed = performance.now() - start;
     expect(err).toBe("");
     expect(code).toBe(0);
-    expect(out).toMatch(/ts: \d+ files \(\d+ written, 0 unchanged, 0 removed\)|first\/ts: \d+ files/);
-    expect(elapsed).toBeLessThan(2000);
+    for (const dir of ["ts", "python", "rust"]) expect(out).toMatch(new RegExp(`${dir}: \\d+ files \\(\\d+ written, 0 unchanged, 0 removed\\)`));
   });
 
   it("--check is clean right after generate, and generate rewrites nothing", async () => {
@@ -94,14 +92,6 @@ describe("vmp generate", () => {
     const { code, err } = await run(["generate", "--spec", spec, "--out", join(tmp, "bad")]);
     expect(code).toBe(1);
     expect(err).toContain("nothing generated");
-  });
-
-  it("has no Rust emitter yet", async () => {
-    for (const lang of ["rs"]) {
-      const { code, err } = await run(["generate", "--lang", lang, "--out", join(tmp, "none")]);
-      expect(code).toBe(2);
-      expect(err).toContain(`no ${lang} emitter yet`);
-    }
   });
 });
 

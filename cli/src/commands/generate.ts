@@ -40,11 +40,19 @@ const GENERATORS: Record<Exclude<Lang, "all">, Generator | undefined> = {
       throw e;
     }
   },
-  rs: undefined,
+  async rs(ir, _spec, root) {
+    const rs = await import("../../../generators/rust/index.js");
+    try {
+      return rs.generate(ir, rs.readRustInputs(join(root, "generators", "rust")));
+    } catch (e) {
+      if (e instanceof rs.FormatterNotFound) throw new UsageError(e.message);
+      throw e;
+    }
+  },
 };
 
 /** The folder of each language under the output directory. */
-const OUT_DIRS: Record<Exclude<Lang, "all">, string> = { ts: "ts", py: "python", rs: "rs" };
+const OUT_DIRS: Record<Exclude<Lang, "all">, string> = { ts: "ts", py: "python", rs: "rust" };
 
 export const generateCommand: Command<Args> = {
   command: "generate",
