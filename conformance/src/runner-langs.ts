@@ -49,6 +49,13 @@ export const LANGUAGES: readonly Language[] = [
     requires: ["generated/python/vmp_protocol/testee.py", ...(process.env.VMP_PYTHON ? [] : [".venv/bin/python"])],
     build: "npm run setup (creates .venv and installs generated/python with its test extras)",
   },
+  {
+    name: "rs",
+    description: "the generated Rust binding (generated/rust), its release testee binary",
+    command: ["generated/rust/target/release/vmp-testee"],
+    requires: ["generated/rust/target/release/vmp-testee"],
+    build: "cargo build --release --manifest-path generated/rust/Cargo.toml",
+  },
 ];
 
 export function findLanguage(name: string): Language | undefined {

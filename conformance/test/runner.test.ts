@@ -218,7 +218,7 @@ describe("the runner against the reference testee", () => {
   });
 
   it("vmp conformance refuses unknown languages and filters that match nothing", async () => {
-    expect(await run(["conformance", "--lang", "cobol"])).toMatchObject({ code: 2, err: 'vmp: unknown language "cobol" (known: ref, ts, py; or pass --testee CMD)\n' });
+    expect(await run(["conformance", "--lang", "cobol"])).toMatchObject({ code: 2, err: 'vmp: unknown language "cobol" (known: ref, ts, py, rs; or pass --testee CMD)\n' });
     expect(await run(["conformance", "--lang", "ref", "--filter", "no-such-case"])).toMatchObject({ code: 2, err: 'vmp: --filter "no-such-case" matches no case\n' });
   });
 });
