@@ -1,9 +1,11 @@
 /**
  * A live round trip over a real transport: the Python server of conformance/live (websockets + the generated
- * Python binding) serves two clients on loopback, one in Node (`ws` + the built TypeScript package) and one in
- * Python. Each client checks every frame on arrival (SET, ADD, UPDATE, a 4 MiB float32 ZData tensor,
- * GRAB_RENDER, TERMINATE) and answers GRAB_RENDER with a GRAB_RENDER_RESPONSE@{uuid} carrying a JPEG stub,
- * which the server checks. Every frame is one binary WebSocket message.
+ * Python binding) serves three clients on loopback, one in Node (`ws` + the built TypeScript package), one in
+ * Python and one in Rust (tokio-tungstenite + the generated crate: conformance/live/rust, built by
+ * `npm run build:rs`; outside CI it is left out while its binary is missing). Each client checks every frame on
+ * arrival (SET, ADD, UPDATE, a 4 MiB float32 ZData tensor, GRAB_RENDER, TERMINATE) and answers GRAB_RENDER with a
+ * GRAB_RENDER_RESPONSE@{uuid} carrying a JPEG stub, which the server checks. Every frame is one binary WebSocket
+ * message.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -16,6 +18,10 @@ const PYTHON = join(ROOT, ".venv/bin/python");
 const DIST = join(ROOT, "generated/ts/dist/index.js");
 const LIVE = join(ROOT, "conformance/live");
 const available = existsSync(PYTHON) && existsSync(DIST);
+const EXE = process.platform === "win32" ? ".exe" : "";
+const RS_CLIENT = join(LIVE, `rust/target/release/vmp-live-client${EXE}`);
+/** In CI a missing binary fails the test (the spawn errors) instead of leaving the Rust client out. */
+const rsAvailable = existsSync(RS_CLIENT) || Boolean(process.env.CI);
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -53,12 +59,19 @@ interface Verdict {
 }
 
 describe.skipIf(!available && !process.env.CI)("a live VMP session over WebSocket", () => {
-  it("serves a TypeScript and a Python client: every frame checked on arrival, GRAB_RENDER answered", { timeout: 60_000 }, async () => {
+  /** Each client: the name it connects with (its verdict's `client`), then the command before PORT NAME TIMEOUT_S. */
+  const clients: Array<[name: string, cmd: string, args: string[]]> = [
+    ["ts", process.execPath, [join(LIVE, "client.mjs")]],
+    ["py", PYTHON, [join(LIVE, "client.py")]],
+  ];
+  if (rsAvailable) clients.push(["rs", RS_CLIENT, []]);
+  const names = rsAvailable ? "TypeScript, Python and Rust clients" : "TypeScript and Python clients (no Rust binary)";
+  it(`serves ${names}: every frame checked on arrival, GRAB_RENDER answered`, { timeout: 60_000 }, async () => {
     let gotPort!: (port: number) => void;
     const portPromise = new Promise<number>((r) => (gotPort = r));
     const verdicts: Verdict[] = [];
     let first = true;
-    const server = start(PYTHON, [join(LIVE, "server.py"), "2", "30"], (line) => {
+    const server = start(PYTHON, [join(LIVE, "server.py"), String(clients.length), "30"], (line) => {
       if (first) {
         first = false;
         gotPort(Number(line));
@@ -70,16 +83,14 @@ describe.skipIf(!available && !process.env.CI)("a live VMP session over WebSocke
     ]);
     expect(Number.isInteger(port) && port > 0).toBe(true);
 
-    const [ts, py] = await Promise.all([
-      start(process.execPath, [join(LIVE, "client.mjs"), String(port), "ts", "20"]),
-      start(PYTHON, [join(LIVE, "client.py"), String(port), "py", "20"]),
-    ]);
+    const exits = await Promise.all(
+      clients.map(async ([name, cmd, args]) => ({ name, exit: await start(cmd, [...args, String(port), name, "20"]) })),
+    );
     const srv = await server;
 
-    expect(ts.code, `ts client: ${ts.stdout}${ts.stderr}`).toBe(0);
-    expect(py.code, `py client: ${py.stdout}${py.stderr}`).toBe(0);
+    for (const { name, exit } of exits) expect(exit.code, `${name} client: ${exit.stdout}${exit.stderr}`).toBe(0);
     expect(srv.code, `server: ${srv.stdout}${srv.stderr}`).toBe(0);
-    expect(verdicts.map((v) => v.client).sort()).toEqual(["py", "ts"]);
+    expect(verdicts.map((v) => v.client).sort()).toEqual(clients.map(([name]) => name).sort());
     for (const v of verdicts) expect(v.ok, `${v.client}: ${v.reason}`).toBe(true);
   });
 });
