@@ -12,7 +12,7 @@ import type { PyNames } from "./names.js";
 
 /** The runtime names the package exports at top level, when the runtime defines them. */
 export const RUNTIME_API = [
-  ...["encode", "decode", "encode_value", "decode_value", "decode_message", "to_json", "from_json"],
+  ...["encode", "encode_into", "decode", "encode_value", "decode_value", "decode_message", "to_json", "from_json"],
   ...["register_type", "unregister_type", "RpcCorrelator", "UNSET", "UnsetType", "VmpFloat", "Float32"],
   ...["ZData", "NDArray", "ZImage", "Safetensors", "OpaqueZData", "VmpError", "ErrorKind", "format_path"],
   ...["Truncated", "TrailingBytes", "InvalidUtf8", "NonStringKey", "DuplicateKey", "DepthExceeded", "UnsupportedExt"],

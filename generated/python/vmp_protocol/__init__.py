@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any as Any1
 
 from . import schema
-from ._runtime.codec import decode, decode_message, decode_value, encode, encode_value
+from ._runtime.codec import decode, decode_message, decode_value, encode, encode_into, encode_value
 from ._runtime.errors import (
     DepthExceeded,
     DuplicateKey,
@@ -177,6 +177,7 @@ from .types import (
 __all__ = [
     "schema",
     "encode",
+    "encode_into",
     "decode",
     "encode_value",
     "decode_value",

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from . import fast as _fast
 from .errors import ErrorKind, VmpError, make_error
 from .registry import registered_type, registration_for
 from .safetensors import Safetensors
@@ -38,7 +39,7 @@ from .schema import (
     UnionDesc,
 )
 from .value import CANONICAL_NAN32, CANONICAL_NAN64, UNSET, Float32, VmpFloat, narrow_nan_bits, widen_bits
-from .wire import Reader, Writer, schema_error
+from .wire import MAX_DEPTH, Reader, Writer, schema_error
 from .zdata import (
     BFloat16Array,
     OpaqueZData,
@@ -533,6 +534,14 @@ def _compile_reader(t: Desc) -> Read:
         width = t.width
         return lambda r, kind: _read_float(r, width, kind)
     if isinstance(t, StringType):
+        if (
+            t.const is None
+            and t.enum is None
+            and t.pattern is None
+            and t.min_length is None
+            and t.max_length is None
+        ):
+            return lambda r, kind: r.string() if kind == "str" else _wrong_type(r, "a string", kind)
 
         def read_str(r: Reader, kind: str) -> Any:
             if kind != "str":
@@ -657,18 +666,27 @@ def count_problem(t: ArrayType, n: int) -> str | None:
 def _array_reader(t: ArrayType) -> Read:
     item_desc = t.items
 
+    item_box: list[Read] = []
+
     def read_array(r: Reader, kind: str) -> Any:
         if kind != "array":
             return _wrong_type(r, "an array", kind)
-        item = reader_of(item_desc)
+        if not item_box:
+            item_box.append(reader_of(item_desc))
+        item = item_box[0]
         n = r.length
-        r.enter()
         at = r.depth
+        if at >= MAX_DEPTH:
+            r.enter()
         r.depth = at + 1
+        segs = r.segs
+        if len(segs) <= at:
+            segs.extend([0] * (at + 1 - len(segs)))
         items: list[Any] = []
+        nxt = r.next
         for i in range(n):
-            r.set_seg(at, i)
-            items.append(item(r, r.next()))
+            segs[at] = i
+            items.append(item(r, nxt()))
         r.depth = at
         problem = count_problem(t, n)
         if problem is not None:
@@ -708,6 +726,8 @@ def _record_reader(t: RecordDesc) -> Read:
     names = [f.name for f in fields]
     attrs = [f.attr for f in fields]
     index = {name: i for i, name in enumerate(names)}
+    required = [j for j, f in enumerate(fields) if f.required]
+    is_open = t.open
     reads: list[Read] = []
     cls_box: list[type | None] = []
 
@@ -716,43 +736,47 @@ def _record_reader(t: RecordDesc) -> Read:
             return _wrong_type(r, f"a map ({t.name})", kind)
         if not reads:
             reads.extend(reader_of(f.type) for f in fields)
+            cls_box.append(t.cls() if t.cls is not None else None)
         n = r.length
-        r.enter()
-        values: list[Any] = [_ABSENT] * len(fields)
-        extras: dict[str, Any] | None = None
         at = r.depth
+        if at >= MAX_DEPTH:
+            r.enter()
+        got: dict[int, Any] = {}
+        extras: dict[str, Any] | None = None
+        segs = r.segs
+        if len(segs) <= at:
+            segs.extend([0] * (at + 1 - len(segs)))
+        inner = at + 1
         for _ in range(n):
             r.depth = at
             key = _key(r)
-            r.set_seg(at, key)
+            segs[at] = key
             j = index.get(key)
             if j is not None:
-                if values[j] is not _ABSENT:
+                if j in got:
                     r.duplicate(key)
-                r.depth = at + 1
-                values[j] = reads[j](r, r.next())
+                r.depth = inner
+                got[j] = reads[j](r, r.next())
             else:
                 if extras is not None and key in extras:
                     r.duplicate(key)
-                r.depth = at + 1
-                if not t.open:
+                r.depth = inner
+                if not is_open:
                     schema_error(r, "InvalidValue", f'unknown field "{key}" in a closed record ({t.name})')
                 if extras is None:
                     extras = {}
                 extras[key] = read_any(r, r.next())
         r.depth = at
-        for j, f in enumerate(fields):
-            if values[j] is _ABSENT and f.required:
+        for j in required:
+            if j not in got:
                 schema_error(r, "MissingField", "required field is missing", names[j])
-        if not cls_box:
-            cls_box.append(t.cls() if t.cls is not None else None)
         cls = cls_box[0]
         if cls is None or r.as_dict:
-            out = {names[j]: v for j, v in enumerate(values) if v is not _ABSENT}
+            out = {names[j]: got[j] for j in sorted(got)}
             if extras:
                 out.update(extras)
             return out
-        kwargs = {attrs[j]: v for j, v in enumerate(values) if v is not _ABSENT}
+        kwargs = {attrs[j]: v for j, v in got.items()}
         if extras:
             kwargs["extra"] = extras
         return cls(**kwargs)
@@ -1206,10 +1230,30 @@ def _tag_of(v: Any, tag: str) -> Any:
 
 def encode(desc: Desc, value: Any) -> bytes:
     """Encodes ``value`` as ``desc``, canonically; a VmpError (with the path) for a value ``desc`` does not admit."""
+    if _fast.AVAILABLE:
+        try:
+            return _fast.encode_fast(desc, value)
+        except _fast.Fallback:
+            pass
     _ensure_recursion()
     w = Writer()
     writer_of(desc)(w, value)
     return w.getvalue()
+
+
+def encode_into(desc: Desc, value: Any, buf: bytearray, offset: int = 0) -> int:
+    """Encodes ``value`` as ``desc`` (as :func:`encode` does) into ``buf`` at ``offset``; returns the frame's length.
+
+    ``buf`` ends right after the frame (grown or cut to ``offset`` + length); bytes before ``offset`` are kept.
+    Reusing one ``bytearray`` across frames avoids allocating (and faulting in) a fresh buffer per frame, which is
+    what big tensor frames cost with :func:`encode`. On a VmpError ``buf`` is left unchanged.
+    """
+    if not isinstance(buf, bytearray):
+        raise TypeError(f"encode_into needs a bytearray, got {type(buf).__qualname__}")
+    _ensure_recursion()
+    w = Writer()
+    writer_of(desc)(w, value)
+    return w.write_into(buf, offset)
 
 
 def encode_value(value: Any) -> bytes:
@@ -1254,6 +1298,11 @@ def decode(
     needs). ``strict_ztype``: an unknown ztype is ``UnknownZType``. ``copy``: arrays are writable copies instead
     of read-only views of ``data``. ``as_dict``: records as dicts keyed by wire name instead of dataclasses.
     """
+    if not lossless and _fast.AVAILABLE and len(data) <= _fast.MAX_FRAME:
+        try:
+            return _fast.decode_fast(desc, data, copy, as_dict)
+        except _fast.Fallback:
+            pass
     read = reader_of(desc)
     return _decode_with(
         data,
@@ -1400,6 +1449,7 @@ __all__ = [
     "decode_message",
     "decode_value",
     "encode",
+    "encode_into",
     "encode_value",
     "read_any",
     "reader_of",

@@ -188,6 +188,43 @@ class Writer:
             return bytes(self.buf)
         return b"".join([*self.chunks, self.buf])
 
+    def write_into(self, target: bytearray, offset: int = 0) -> int:
+        """Copies the frame written so far into ``target`` at ``offset`` and returns the frame's length.
+
+        ``target`` ends right after the frame: it grows when too small, and the bytes after the frame are cut
+        off. Bytes before ``offset`` are kept (``offset`` past the end pads with zeros). Big payloads are copied
+        once, straight into ``target``: a buffer reused across frames of the same size is written in place, with
+        no allocation and no fresh pages.
+        """
+        if offset < 0:
+            raise ValueError("offset must be >= 0")
+        pieces = [*self.chunks, self.buf] if self.chunks else [self.buf]
+        total = 0
+        for piece in pieces:
+            total += piece.nbytes if isinstance(piece, memoryview) else len(piece)
+        end = offset + total
+        have = len(target)
+        if have < end:
+            target.extend(bytes(end - have))
+        elif have > end:
+            del target[end:]
+        at = offset
+        # A memoryview slice assignment is one memcpy; ``target[a:b] = piece`` would first copy a non-bytearray
+        # piece into a temporary bytearray.
+        with memoryview(target) as view:
+            for piece in pieces:
+                if isinstance(piece, memoryview):
+                    n = piece.nbytes
+                    if not piece.c_contiguous:
+                        piece = memoryview(piece.tobytes())
+                    elif n and (piece.format != "B" or piece.ndim != 1):
+                        piece = piece.cast("B")
+                else:
+                    n = len(piece)
+                view[at : at + n] = piece
+                at += n
+        return total
+
 
 # -- reading ----------------------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from .codec import (
     decode_message,
     decode_value,
     encode,
+    encode_into,
     encode_value,
     select_message,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "decode_message",
     "decode_value",
     "encode",
+    "encode_into",
     "encode_value",
     "format_path",
     "from_json",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .codec import decode, encode
+from .codec import decode, encode, encode_into
 from .json_form import from_json, to_json
 from .schema import RecordDesc
 
@@ -28,6 +28,11 @@ class Record:
     def to_msgpack(self) -> bytes:
         """The canonical MessagePack bytes of this record (validated while encoding)."""
         return encode(type(self).__vmp_desc__, self)
+
+    def to_msgpack_into(self, buf: bytearray, offset: int = 0) -> int:
+        """Writes the canonical bytes of this record into ``buf`` at ``offset`` (see ``encode_into``); returns
+        their length. ``buf`` ends right after them; reuse it across frames to skip allocating per frame."""
+        return encode_into(type(self).__vmp_desc__, self, buf, offset)
 
     @classmethod
     def from_msgpack(
