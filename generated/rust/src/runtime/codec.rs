@@ -204,14 +204,14 @@ fn check_at(ty: Type, value: Value, options: &DecodeOptions, depth: usize) -> Re
         Type::ZData => check_zdata_field(value, options, depth),
         Type::Array(at) => check_array(at, value, options, depth),
         Type::Map(values) => match value {
-            Value::Map(map) => {
+            Value::Map(mut map) => {
                 enter(depth)?;
-                let mut out = Map::with_capacity(map.len());
-                for (k, v) in map {
-                    let v = check_at(*values, v, options, depth + 1).map_err(|e| e.in_key(&k))?;
-                    out.push_unique(k, v);
+                // Checked in place: the keys and their order do not change.
+                for (k, v) in map.entries_mut() {
+                    let item = std::mem::replace(v, Value::Nil);
+                    *v = check_at(*values, item, options, depth + 1).map_err(|e| e.in_key(k))?;
                 }
-                Ok(Value::Map(out))
+                Ok(Value::Map(map))
             }
             other => Err(wrong_type("a map", &other)),
         },
@@ -255,12 +255,13 @@ fn check_any(value: Value, options: &DecodeOptions, depth: usize) -> Result<Valu
             if ztype_entry(&map).is_some() {
                 return ZData::from_map(map, options).map(|z| Value::ZData(Box::new(z)));
             }
-            let mut out = Map::with_capacity(map.len());
-            for (k, v) in map {
-                let v = check_any(v, options, depth + 1).map_err(|e| e.in_key(&k))?;
-                out.push_unique(k, v);
+            // Checked in place: the keys and their order do not change.
+            let mut map = map;
+            for (k, v) in map.entries_mut() {
+                let item = std::mem::replace(v, Value::Nil);
+                *v = check_any(item, options, depth + 1).map_err(|e| e.in_key(k))?;
             }
-            Ok(Value::Map(out))
+            Ok(Value::Map(map))
         }
         _ => Ok(value),
     }
@@ -327,6 +328,9 @@ fn check_record(rec: &'static Record, value: Value, options: &DecodeOptions, dep
         return check_zdata_record(rec, Value::Map(map), options, depth);
     }
     let fields = rec.fields;
+    if let Some(order) = canonical_order(rec, &map) {
+        return check_record_in_place(rec, map, order, options, depth);
+    }
     let mut slots: Vec<Option<(String, Value)>> = Vec::with_capacity(fields.len());
     slots.resize_with(fields.len(), || None);
     let mut extras: Vec<(String, Value)> = Vec::new();
@@ -378,6 +382,81 @@ fn check_record(rec: &'static Record, value: Value, options: &DecodeOptions, dep
         out.push_unique(k, v);
     }
     Ok(Value::Map(out))
+}
+
+/// The fast path of [`check_record`]: `Some` when the map's keys already come in canonical order (declared fields
+/// in schema order, then an open record's extra entries), each key known or allowed, so that checking the values in
+/// place gives the canonical map without rebuilding it. Returns the bit set of the declared fields present. `None`
+/// (any other order, an unknown key in a closed record, more than 64 fields) leaves the record to the general path,
+/// which reports errors in the same order.
+fn canonical_order(rec: &'static Record, map: &Map) -> Option<u64> {
+    let fields = rec.fields;
+    if fields.len() > 64 {
+        return None;
+    }
+    let mut present = 0u64;
+    let mut next = 0;
+    let mut in_extras = false;
+    for (key, _) in map.entries() {
+        let j = if fields.get(next).is_some_and(|f| f.name == key) {
+            Some(next)
+        } else {
+            fields[next.min(fields.len())..]
+                .iter()
+                .position(|f| f.name == key)
+                .map(|p| p + next)
+        };
+        match j {
+            Some(j) if !in_extras => {
+                present |= 1 << j;
+                next = j + 1;
+            }
+            None if rec.open && !fields.iter().any(|f| f.name == key) => in_extras = true,
+            _ => return None,
+        }
+    }
+    Some(present)
+}
+
+/// [`check_record`] on a map whose keys are in canonical order ([`canonical_order`]): the values are checked in
+/// place, in the order they come, then the missing required fields are reported in schema order.
+fn check_record_in_place(
+    rec: &'static Record,
+    mut map: Map,
+    present: u64,
+    options: &DecodeOptions,
+    depth: usize,
+) -> Result<Value> {
+    let fields = rec.fields;
+    let mut next = 0;
+    for (key, slot) in map.entries_mut() {
+        let v = std::mem::replace(slot, Value::Nil);
+        let j = (next..fields.len()).find(|&j| fields[j].name == key.as_str());
+        let v = match j {
+            Some(j) => {
+                next = j + 1;
+                let v = check_at(fields[j].ty, v, options, depth + 1).map_err(|e| e.in_key(key))?;
+                if key == "etype" {
+                    if let Some(event) = &rec.event {
+                        check_etype(event, &v).map_err(|e| e.in_key("etype"))?;
+                    }
+                }
+                v
+            }
+            None => {
+                next = fields.len();
+                check_any(v, options, depth + 1).map_err(|e| e.in_key(key))?
+            }
+        };
+        *slot = v;
+    }
+    for (j, field) in fields.iter().enumerate() {
+        if field.required && present & (1 << j) == 0 {
+            let message = format!("required field of {} is missing", rec.name);
+            return Err(Error::new(ErrorKind::MissingField, message).in_key(field.name));
+        }
+    }
+    Ok(Value::Map(map))
 }
 
 /// A record that is a ZData variant (`NdArray`, `Image`, ...): the ZData it denotes, with the record's ztype.

@@ -321,6 +321,11 @@ impl Map {
         &self.entries
     }
 
+    /// The entries, in order, for changing values in place (the codec's checker; keys must stay unique).
+    pub(crate) fn entries_mut(&mut self) -> &mut [(String, Value)] {
+        &mut self.entries
+    }
+
     /// The entries, in order, by value.
     pub fn into_entries(self) -> Vec<(String, Value)> {
         self.entries
