@@ -78,6 +78,7 @@ if (langs.has("rs")) {
         "run",
         "--quiet",
         "--release",
+        "--locked",
         "--manifest-path",
         "bench/rs/Cargo.toml",
         "--",
