@@ -10,7 +10,7 @@ import type { RecordDesc } from "./schema.js";
 import { readerOf, type Desc } from "./decode.js";
 import { writerOf } from "./encode.js";
 import { checkPrototype, entryOf, isMapLike, readAny, writeAny, type DecodeOptions } from "./value.js";
-import { Reader } from "./reader.js";
+import { Reader, type Kind } from "./reader.js";
 import { Writer } from "./wire.js";
 
 /**
@@ -18,8 +18,7 @@ import { Writer } from "./wire.js";
  * The result is a view of a shared buffer (see `encodeWith`): send it or keep it, but do not use its `.buffer`.
  */
 export function encode(desc: Desc, value: unknown): Uint8Array {
-  const write = writerOf(desc);
-  return encodeWith((w) => write(w, value));
+  return encodeWith(writerOf(desc), value);
 }
 
 /**
@@ -33,13 +32,14 @@ export function encodeInto(desc: Desc, value: unknown, writer: Writer): void {
 
 /** Decodes one frame as `desc`, validating it (see decode.ts for the kinds and paths). */
 export function decode(desc: Desc, bytes: Uint8Array, options?: DecodeOptions): unknown {
-  const read = readerOf(desc);
-  return decodeWith(bytes, options, (r) => read(r, r.next()));
+  return decodeWith(bytes, options, readerOf(desc));
 }
+
+const readAnyRoot = (r: Reader, kind: Kind): unknown => readAny(r, kind);
 
 /** Decodes one frame as a free-form value (type `any`); `{ lossless: true }` for a relay. */
 export function decodeValue(bytes: Uint8Array, options?: DecodeOptions): unknown {
-  return decodeWith(bytes, options, (r) => readAny(r, r.next()));
+  return decodeWith(bytes, options, readAnyRoot);
 }
 
 /**
@@ -50,11 +50,15 @@ export function decodeValue(bytes: Uint8Array, options?: DecodeOptions): unknown
 function decodeWith(
   bytes: Uint8Array,
   options: DecodeOptions | undefined,
-  value: (r: Reader) => unknown,
+  read: (r: Reader, kind: Kind) => unknown,
 ): unknown {
-  const r = new Reader(bytes, options);
+  // One reader serves frame after frame; a nested decode (a custom type's decoder) finds none and makes its own.
+  let r = spare;
+  spare = undefined;
+  if (r === undefined) r = new Reader(bytes, options);
+  else r.reset(bytes, options);
   try {
-    const v = value(r);
+    const v = read(r, r.next());
     r.finish();
     return v;
   } catch (e) {
@@ -64,14 +68,21 @@ function decodeWith(
       scan.finish();
     }
     throw e;
+  } finally {
+    r.release();
+    spare = r;
   }
 }
 
+/** The reader `decodeWith` reuses (undefined while a decode holds it). */
+let spare: Reader | undefined;
+
+const writeValue = (w: Writer, value: unknown): void =>
+  value === undefined ? w.fail("WrongType", "undefined has no VMP form (use null)") : writeAny(w, value);
+
 /** Encodes a free-form value (type `any`) canonically (a view of a shared buffer, as `encode` returns). */
 export function encodeValue(value: unknown): Uint8Array {
-  return encodeWith((w) =>
-    value === undefined ? w.fail("WrongType", "undefined has no VMP form (use null)") : writeAny(w, value),
-  );
+  return encodeWith(writeValue, value);
 }
 
 /** Frames are written one after another into chunks of this size (a bigger frame gets a chunk of its own). */
@@ -84,16 +95,29 @@ let chunk: Writer | undefined;
  * keep it alive while they live, as msgpackr's do). A nested call (a custom type's encoder calling `encode`)
  * finds no chunk and takes a new one; a failed write abandons its chunk, and so does a transfer of its buffer.
  */
-function encodeWith(write: (w: Writer) => void): Uint8Array {
+function encodeWith(write: (w: Writer, value: unknown) => void, value: unknown): Uint8Array {
   let w = chunk;
   chunk = undefined;
-  if (w === undefined || w.length > CHUNK || w.capacity === 0) w = new Writer(CHUNK);
+  if (w === undefined || w.length > chunkSize || w.capacity - w.length < expected || w.capacity === 0)
+    w = new Writer(chunkSize);
   const start = w.length;
   checkPrototype();
-  write(w);
+  write(w, value);
   chunk = w;
+  const size = w.length - start;
+  // Frames of up to MAX_EXPECTED bytes get chunks that hold several of them (so that they never grow a chunk);
+  // bigger ones grow a chunk of their own.
+  expected = size <= MAX_EXPECTED ? size : 0;
+  while (expected * 4 > chunkSize && chunkSize < MAX_CHUNK) chunkSize *= 2;
   return w.view(start);
 }
+
+/** The size of the next chunk: CHUNK, or more once frames of up to MAX_EXPECTED bytes were seen. */
+let chunkSize = CHUNK;
+/** The size of the last frame (0 beyond MAX_EXPECTED): a new frame starts a new chunk when less space is left. */
+let expected = 0;
+const MAX_EXPECTED = 256 * 1024;
+const MAX_CHUNK = 1024 * 1024;
 
 /** `{ETYPE}_RESPONSE@{uuid}`, matched greedily (spec §4.6, rule 4). */
 const RESPONSE = /^(.+)_RESPONSE@(.+)$/;

@@ -35,10 +35,17 @@ const writers = new WeakMap<Desc, Write>();
 
 /** The writer of `t`, compiled on first use. */
 export function writerOf(t: Desc): Write {
+  if (t === lastDesc) return lastWrite!;
   let write = writers.get(t);
   if (write === undefined) writers.set(t, (write = compile(t)));
+  lastDesc = t;
+  lastWrite = write;
   return write;
 }
+
+/** The last descriptor looked up (frame after frame it is the same message type) and its writer. */
+let lastDesc: Desc | undefined;
+let lastWrite: Write | undefined;
 
 function compile(t: Desc): Write {
   switch (t.kind) {
@@ -213,6 +220,10 @@ function recordWriter(t: RecordDesc): Write {
   const keys = names.map(encodedKey);
   const writes = fields.map((f) => writerOf(f.type));
   const index = new Map(names.map((name, i) => [name, i]));
+  // The present properties of the last object written and their fields (-1: extra). Objects of one record type
+  // mostly have the same properties: comparing keys with these (identical strings) skips the index lookups.
+  let layoutKeys: string[] = [];
+  let layoutSlots: number[] = [];
   return (w, v) => {
     if (v instanceof Map) return writeRecordEntries(w, t, v, writes, index);
     if (!isMapLike(v)) return wrongType(w, `a record (${t.name})`, v);
@@ -222,13 +233,23 @@ function recordWriter(t: RecordDesc): Write {
     const values = new Array<unknown>(fields.length);
     let present = 0;
     let extras: string[] | undefined;
+    let next = 0; // objects usually list the declared fields in order: the next one is tried before the index
+    let i = 0;
+    let same = true; // the properties so far are those of the last object written (`layout`)
     for (const k in o) {
       const x = o[k];
       if (x === undefined || !ownKey(o, k)) continue;
-      const j = index.get(k);
-      if (j !== undefined) {
+      let j: number | undefined;
+      if (same && i < layoutKeys.length && layoutKeys[i] === k) j = layoutSlots[i];
+      else {
+        same = false;
+        j = next < names.length && names[next] === k ? next : index.get(k);
+      }
+      i++;
+      if (j !== undefined && j >= 0) {
         values[j] = x;
         present++;
+        next = j + 1;
       } else if (t.open) (extras ??= []).push(k);
       else failAt(w, k, "InvalidValue", `unknown field "${k}" in a closed record (${t.name})`);
     }
@@ -236,8 +257,11 @@ function recordWriter(t: RecordDesc): Write {
       if (values[j] === undefined && fields[j]!.required)
         failAt(w, names[j]!, "MissingField", "required field is missing");
     }
-    const order = (o as { [EXTRA_KEY_ORDER]?: unknown })[EXTRA_KEY_ORDER];
-    if (extras !== undefined && Array.isArray(order)) extras = inOrder(extras, order);
+    if (!same || i !== layoutKeys.length) [layoutKeys, layoutSlots] = layoutOf(o, index);
+    if (extras !== undefined) {
+      const order = (o as { [EXTRA_KEY_ORDER]?: unknown })[EXTRA_KEY_ORDER];
+      if (Array.isArray(order)) extras = inOrder(extras, order);
+    }
     w.mapHeader(present + (extras?.length ?? 0));
     const at = w.depth;
     for (let j = 0; j < fields.length; j++) {
@@ -258,6 +282,18 @@ function recordWriter(t: RecordDesc): Write {
       w.depth = at;
     }
   };
+}
+
+/** The present properties of `o` and the index of each among the declared fields (-1 for an extra). */
+function layoutOf(o: Record<string, unknown>, index: ReadonlyMap<string, number>): [string[], number[]] {
+  const keys: string[] = [];
+  const slots: number[] = [];
+  for (const k in o) {
+    if (o[k] === undefined || !ownKey(o, k)) continue;
+    keys.push(k);
+    slots.push(index.get(k) ?? -1);
+  }
+  return [keys, slots];
 }
 
 /** A record given as a Map: declared fields in order, then the other entries in the Map's order. */

@@ -30,6 +30,8 @@ import {
 } from "./zdata.js";
 
 export { VmpFloat } from "./float.js";
+import { checkPrototype, entryOf, isMapLike, newItems, ownKey, setProperty, type MapLike } from "./objects.js";
+export { checkPrototype, entryOf, isMapLike, newItems, ownKey, setProperty, type MapLike };
 
 /**
  * Where a lossless decode keeps the wire order of an open record's extra fields when one of them is integer-like
@@ -133,6 +135,7 @@ function readEntries(
   asMap: boolean,
   detect: boolean,
 ): Map<string, unknown> | Record<string, unknown> | undefined {
+  if (!asMap) return readObjectEntries(r, n, raw, detect);
   const at = r.depth;
   const map = asMap ? new Map<string, unknown>() : undefined;
   const object: Record<string, unknown> = {};
@@ -154,27 +157,31 @@ function readEntries(
   return map ?? object;
 }
 
-/** A map in memory: a `Map`, or a plain object (its prototype is Object.prototype or null). */
-export type MapLike = ReadonlyMap<unknown, unknown> | Record<string, unknown>;
-
-export function isMapLike(v: unknown): v is MapLike {
-  if (v instanceof Map) return true;
-  if (typeof v !== "object" || v === null) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-/** The entry `key` of a map-like value (own properties only), or undefined. */
-export function entryOf(v: MapLike, key: string): unknown {
-  if (v instanceof Map) return v.get(key);
-  return Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
-}
-
-/** Defines `object[key] = value` as an own property, also for `__proto__` (a plain assignment would set the prototype). */
-export function setProperty(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__")
-    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-  else object[key] = value;
+/** `readEntries` into a plain object (kept apart: this is the loop of every free-form map in default mode). */
+function readObjectEntries(
+  r: Reader,
+  n: number,
+  raw: boolean,
+  detect: boolean,
+): Record<string, unknown> | undefined {
+  const at = r.depth;
+  const object: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) {
+    r.depth = at; // a key being read names its map
+    const key = r.key();
+    if (Object.hasOwn(object, key)) r.duplicate(key);
+    r.segments[at] = key;
+    r.depth = at + 1;
+    const value = readAny(r, r.next(), raw);
+    if (detect && key === "ztype" && typeof value === "string") {
+      r.depth = at;
+      return undefined;
+    }
+    if (key !== "__proto__") object[key] = value;
+    else setProperty(object, key, value);
+  }
+  r.depth = at;
+  return object;
 }
 
 /** Scans the `n` entries at `r.pos` for a `ztype` entry holding a string. */
@@ -290,20 +297,6 @@ function writeObject(w: Writer, v: object, raw: boolean): void {
   );
 }
 
-/** True when Object.prototype has enumerable properties (somebody polluted it): checked once per frame encoded. */
-let inherited = false;
-
-/** Looks at Object.prototype again; the encoders call this before each frame. */
-export function checkPrototype(): void {
-  inherited = false;
-  for (const _ in Object.prototype) inherited = true;
-}
-
-/** Whether a key that for...in listed is the object's own (only a polluted Object.prototype adds others). */
-export function ownKey(o: object, k: string): boolean {
-  return !inherited || Object.hasOwn(o, k);
-}
-
 /** A plain object: its own properties in property order, `undefined` ones absent (spec §3.9). */
 function writePlainObject(w: Writer, o: Record<string, unknown>, raw: boolean): void {
   const ztype = o.ztype;
@@ -316,27 +309,34 @@ function writePlainObject(w: Writer, o: Record<string, unknown>, raw: boolean): 
   }
   // for...in is several times faster than Object.keys here (V8 reads the values through its enum cache); it would
   // also list enumerable properties inherited from a polluted Object.prototype, which `inherited` filters out.
+  // One pass: the header is reserved as a fixmap and completed once the entries are counted.
+  const header = w.startMap();
   let n = 0;
-  for (const k in o) if (o[k] !== undefined && ownKey(o, k)) n++;
-  w.mapHeader(n);
   const at = w.depth;
   for (const k in o) {
     const x = o[k];
     if (x === undefined || !ownKey(o, k)) continue;
+    n++;
     w.str(k);
     w.segments[at] = k;
     w.depth = at + 1;
     writeAny(w, x, raw);
     w.depth = at;
   }
+  w.endMap(header, n);
 }
 
 function writeArray(w: Writer, items: readonly unknown[], raw: boolean): void {
   w.arrayHeader(items.length);
   const at = w.depth++;
   for (let i = 0; i < items.length; i++) {
-    w.segments[at] = i;
     const item = items[i];
+    // A non-integral number is a float64, which cannot fail: no path to keep (positions, colors, matrices).
+    if (typeof item === "number" && !Number.isInteger(item)) {
+      w.float64(item);
+      continue;
+    }
+    w.segments[at] = i;
     if (item === undefined) w.fail("WrongType", "undefined has no VMP form (use null)");
     writeAny(w, item, raw);
   }

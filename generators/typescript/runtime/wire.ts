@@ -210,6 +210,37 @@ export class Writer {
     this.lengthHeader(n, 0x80, 15, -1, 0xde, 0xdf);
   }
 
+  /**
+   * Starts a map whose entry count is not known yet: reserves the one-byte fixmap header and returns where it is;
+   * `endMap` writes the header once the entries are written (moving them when the count needs a longer header).
+   */
+  startMap(): number {
+    this.checkDepth();
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  /** Completes the map `startMap` started at `at` with its smallest header for `n` entries (spec §3.6). */
+  endMap(at: number, n: number): void {
+    if (n <= 15) {
+      this.buf[at] = 0x80 | n;
+      return;
+    }
+    const extra = n <= 0xffff ? 2 : 4;
+    this.ensure(extra);
+    const buf = this.buf;
+    buf.copyWithin(at + 1 + extra, at + 1, this.pos);
+    this.pos += extra;
+    if (extra === 2) {
+      buf[at] = 0xde;
+      buf[at + 1] = n >>> 8;
+      buf[at + 2] = n & 0xff;
+    } else {
+      buf[at] = 0xdf;
+      this.dv.setUint32(at + 1, n);
+    }
+  }
+
   /** Throws a VmpError located at the current path. */
   fail(kind: ErrorKind, reason: string): never {
     throw new VmpError(kind, reason, this.path());

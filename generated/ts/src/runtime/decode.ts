@@ -21,7 +21,7 @@ import { VmpError, type ErrorKind } from "./errors.js";
 import type { Kind, Reader } from "./reader.js";
 import type { NamedDesc, RecordDesc, TypeDesc, UnionDesc } from "./schema.js";
 import { CANONICAL_NAN_BITS, VmpFloat, narrowNaNBits, widenBits } from "./float.js";
-import { EXTRA_KEY_ORDER, entryOf, isMapLike, readAny, setProperty } from "./value.js";
+import { EXTRA_KEY_ORDER, entryOf, isMapLike, newItems, readAny, setProperty } from "./value.js";
 import { NDArray, Safetensors, ZImage, isKnownZType } from "./zdata.js";
 
 /** A descriptor the codecs accept: a field type or a named type. */
@@ -37,10 +37,17 @@ const readers = new WeakMap<Desc, Read>();
 
 /** The reader of `t`, compiled on first use. */
 export function readerOf(t: Desc): Read {
+  if (t === lastDesc) return lastRead!;
   let read = readers.get(t);
   if (read === undefined) readers.set(t, (read = compile(t)));
+  lastDesc = t;
+  lastRead = read;
   return read;
 }
+
+/** The last descriptor looked up (frame after frame it is the same message type) and its reader. */
+let lastDesc: Desc | undefined;
+let lastRead: Read | undefined;
 
 function compile(t: Desc): Read {
   switch (t.kind) {
@@ -208,11 +215,11 @@ function arrayReader(t: Extract<TypeDesc, { kind: "array" }>): Read {
     if (kind !== "array") return wrongType(r, "an array", kind);
     const n = r.length;
     r.enter();
-    const items: unknown[] = []; // grown item by item: a hostile count allocates nothing
+    const items = newItems(r, n);
     const at = r.depth++;
     for (let i = 0; i < n; i++) {
       r.segments[at] = i;
-      items.push(item(r, r.next()));
+      items[i] = item(r, r.next());
     }
     r.depth = at;
     const problem = countProblem(t, n);
@@ -259,12 +266,20 @@ function recordReader(t: RecordDesc): Read {
   const keys = names.map((name) => utf8.encode(name));
   const reads = fields.map((f) => readerOf(f.type));
   const index = new Map(names.map((name, i) => [name, i]));
+  const required = fields.flatMap((f, j) => (f.required ? [j] : []));
+  const isRequired = fields.map((f) => f.required);
+  const proto = names.includes("__proto__"); // a declared "__proto__" needs setProperty: assigning sets the prototype
   return (r, kind) => {
     if (kind !== "map") return wrongType(r, `a map (${t.name})`, kind);
     const n = r.length;
     r.enter();
-    const values: unknown[] = new Array<unknown>(fields.length); // undefined: absent (decoded values never are)
-    let extras: Map<string, unknown> | undefined;
+    // The entries go straight into the result. While the declared fields come in declaration order and before
+    // every extra (as canonical frames have them), the object's order is already the right one and a declared
+    // field cannot repeat (each one seen is before `expected`); otherwise the object is rebuilt in order at the end.
+    let out: Record<string, unknown> = {};
+    let extras: string[] | undefined; // extra keys in wire order
+    let ordered = true;
+    let present = 0; // required fields read
     const at = r.depth;
     let expected = 0;
     for (let i = 0; i < n; i++) {
@@ -275,38 +290,47 @@ function recordReader(t: RecordDesc): Read {
       else j = index.get((key = r.key())) ?? -1;
       r.segments[at] = key;
       if (j >= 0) {
-        if (values[j] !== undefined) r.duplicate(key);
+        if (!ordered || j < expected || extras !== undefined) {
+          ordered = false;
+          if (Object.hasOwn(out, key)) r.duplicate(key);
+        }
         r.depth = at + 1;
-        values[j] = reads[j]!(r, r.next());
+        const v = reads[j]!(r, r.next());
+        if (proto) setProperty(out, key, v);
+        else out[key] = v;
+        if (isRequired[j]) present++; // each declared field is stored once (a second one is a duplicate)
         expected = j + 1;
       } else {
-        if (extras?.has(key)) r.duplicate(key);
+        if (extras !== undefined && Object.hasOwn(out, key)) r.duplicate(key);
         r.depth = at + 1;
         if (!t.open) schemaError(r, "InvalidValue", `unknown field "${key}" in a closed record (${t.name})`);
-        (extras ??= new Map()).set(key, readAny(r, r.next()));
+        const v = readAny(r, r.next());
+        (extras ??= []).push(key);
+        setProperty(out, key, v);
       }
     }
     r.depth = at;
-    const out: Record<string, unknown> = {};
-    for (let j = 0; j < fields.length; j++) {
-      const v = values[j];
-      if (v !== undefined) setProperty(out, names[j]!, v);
-      else if (fields[j]!.required) schemaError(r, "MissingField", "required field is missing", names[j]);
+    if (!ordered) out = inDeclaredOrder(out, names, extras);
+    for (let k = 0; present < required.length && k < required.length; k++) {
+      const name = names[required[k]!]!;
+      if (!Object.hasOwn(out, name)) schemaError(r, "MissingField", "required field is missing", name);
     }
-    return extras === undefined ? out : addExtras(r, out, extras);
+    // Lossless mode notes the extras' order when a JS object would not keep it (integer-like keys go first).
+    if (extras !== undefined && r.lossless && extras.some((k) => INDEX_KEY.test(k)))
+      Object.defineProperty(out, EXTRA_KEY_ORDER, { value: extras });
+    return out;
   };
 }
 
-/** Appends an open record's extra fields; lossless mode notes their order when a JS object would not keep it. */
-function addExtras(
-  r: Reader,
-  out: Record<string, unknown>,
-  extras: Map<string, unknown>,
+/** `o` rebuilt with the declared fields in declaration order, then the extras in wire order. */
+function inDeclaredOrder(
+  o: Record<string, unknown>,
+  names: readonly string[],
+  extras: readonly string[] | undefined,
 ): Record<string, unknown> {
-  extras.forEach((v, k) => setProperty(out, k, v));
-  if (r.lossless && [...extras.keys()].some((k) => INDEX_KEY.test(k))) {
-    Object.defineProperty(out, EXTRA_KEY_ORDER, { value: [...extras.keys()] });
-  }
+  const out: Record<string, unknown> = {};
+  for (const name of names) if (Object.hasOwn(o, name)) setProperty(out, name, o[name]);
+  if (extras !== undefined) for (const k of extras) setProperty(out, k, o[k]);
   return out;
 }
 

@@ -7,77 +7,26 @@
  */
 import { VmpError, type ErrorKind } from "./errors.js";
 import { MAX_DEPTH } from "./wire.js";
+import {
+  KEYS,
+  MAX_CACHED,
+  NO_BYTES,
+  SHORT_ASCII,
+  VALUES,
+  ascii,
+  f32,
+  f64,
+  i32,
+  u16,
+  u32,
+  u64,
+  type StringCache,
+} from "./bytes.js";
 
 /** 2^32: joins the two 32-bit halves of a 64-bit integer. */
 const TWO_32 = 4294967296;
 /** Strict UTF-8: `fatal` rejects invalid input; `ignoreBOM` keeps a leading U+FEFF, which is text like any other. */
 const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-/** Strings up to this many bytes are tried as ASCII by hand: below it, that beats a TextDecoder call. */
-const SHORT_ASCII = 16;
-const fromCharCode = String.fromCharCode;
-
-/** The ASCII text of `bytes[at, end)`, or undefined when a byte is not ASCII. Four characters per call. */
-function ascii(bytes: Uint8Array, at: number, end: number): string | undefined {
-  let s = "";
-  let i = at;
-  for (; i + 4 <= end; i += 4) {
-    const a = bytes[i]!,
-      b = bytes[i + 1]!,
-      c = bytes[i + 2]!,
-      d = bytes[i + 3]!;
-    if ((a | b | c | d) >= 0x80) return undefined;
-    s += fromCharCode(a, b, c, d);
-  }
-  for (; i < end; i++) {
-    const a = bytes[i]!;
-    if (a >= 0x80) return undefined;
-    s += fromCharCode(a);
-  }
-  return s;
-}
-
-/**
- * Short strings repeat from frame to frame (keys such as "tag" and "position", values such as "float32"): a small
- * cache of recent ones by their bytes saves building the same string again and hands V8 the same flat string,
- * which it hashes once as a property name. Keys and values have a cache each, so that values never evict keys.
- */
-const CACHE_SIZE = 1024;
-const MAX_CACHED = 24;
-
-class StringCache {
-  /** The bytes of each slot's string, at `slot * MAX_CACHED` (one array: a miss allocates nothing). */
-  private readonly pool = new Uint8Array(CACHE_SIZE * MAX_CACHED);
-  /** Each slot's byte length; 0 marks an empty slot (the empty string is never cached). */
-  private readonly lengths = new Uint8Array(CACHE_SIZE);
-  private readonly strings: string[] = new Array<string>(CACHE_SIZE).fill("");
-
-  /** The slot of `bytes[at, at + n)`: a hash of the length and three bytes (the slot is then compared in full). */
-  slot(bytes: Uint8Array, at: number, n: number): number {
-    return (
-      ((n << 5) ^ (bytes[at]! << 2) ^ (bytes[at + (n >> 1)]! << 4) ^ bytes[at + n - 1]!) & (CACHE_SIZE - 1)
-    );
-  }
-
-  get(slot: number, bytes: Uint8Array, at: number, n: number): string | undefined {
-    if (this.lengths[slot] !== n) return undefined;
-    const pool = this.pool;
-    const base = slot * MAX_CACHED;
-    for (let i = 0; i < n; i++) if (pool[base + i] !== bytes[at + i]) return undefined;
-    return this.strings[slot];
-  }
-
-  set(slot: number, bytes: Uint8Array, at: number, n: number, s: string): void {
-    const pool = this.pool;
-    const base = slot * MAX_CACHED;
-    for (let i = 0; i < n; i++) pool[base + i] = bytes[at + i]!;
-    this.lengths[slot] = n;
-    this.strings[slot] = s;
-  }
-}
-
-const KEYS = new StringCache();
-const VALUES = new StringCache();
 
 /** What `Reader.next` found: the MessagePack family of the item (the two float widths apart). */
 export type Kind = "nil" | "bool" | "int" | "float32" | "float64" | "str" | "bin" | "array" | "map";
@@ -124,7 +73,7 @@ export interface DecodeOptions {
  * payload is checked against the bytes present before it is sliced, and nothing is allocated from a count.
  */
 export class Reader {
-  readonly bytes: Uint8Array;
+  bytes: Uint8Array;
   /**
    * The path of the item being read is the first `depth` entries of `segments`: keys and indices of the open
    * containers (a key being read names its map, as in the reference). A counter, not a stack, because the value
@@ -132,9 +81,9 @@ export class Reader {
    */
   readonly segments: (string | number)[] = [];
   depth = 0;
-  readonly lossless: boolean;
-  readonly strictZType: boolean;
-  readonly copy: boolean;
+  lossless: boolean;
+  strictZType: boolean;
+  copy: boolean;
   /** The next byte to read. */
   pos = 0;
   /** The offset of the item whose header `next` read last. */
@@ -147,14 +96,29 @@ export class Reader {
   float = 0;
   /** After `next` returned "bool". */
   bool = false;
-  private readonly dv: DataView;
 
-  constructor(bytes: Uint8Array, options: DecodeOptions = {}) {
+  constructor(bytes: Uint8Array, options?: DecodeOptions) {
     this.bytes = bytes;
-    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.lossless = options.lossless === true;
-    this.strictZType = options.strictZType === true;
-    this.copy = options.copy === true;
+    this.lossless = options?.lossless === true;
+    this.strictZType = options?.strictZType === true;
+    this.copy = options?.copy === true;
+  }
+
+  /** Starts reading another frame with this reader (one reader serves frame after frame). */
+  reset(bytes: Uint8Array, options?: DecodeOptions): void {
+    this.bytes = bytes;
+    this.lossless = options?.lossless === true;
+    this.strictZType = options?.strictZType === true;
+    this.copy = options?.copy === true;
+    this.pos = 0;
+    this.start = 0;
+    this.depth = 0;
+    this.length = 0;
+  }
+
+  /** Lets go of the frame (a reader kept for reuse must not keep the last frame alive). */
+  release(): void {
+    this.bytes = NO_BYTES;
   }
 
   /** Reads the header of the next item. Ext items are `UnsupportedExt`, 0xc1 is `InvalidValue` (spec §2.4). */
@@ -174,6 +138,12 @@ export class Reader {
       if (b >= 0xa0) return this.sized("str", b & 0x1f);
       return this.sized(b < 0x90 ? "map" : "array", b & 0x0f);
     }
+    if (b === 0xcb && at + 9 <= bytes.length) {
+      // float64, the form of every non-integral number a JS producer writes
+      this.pos = at + 9;
+      this.float = f64(bytes, at + 1);
+      return "float64";
+    }
     const size = headerSize(b);
     if (at + size > bytes.length) {
       return this.fail(
@@ -182,7 +152,6 @@ export class Reader {
       );
     }
     this.pos = at + size;
-    const dv = this.dv;
     // One line per format, in the order of the spec's table (§2.3).
     // prettier-ignore
     switch (b) {
@@ -191,27 +160,27 @@ export class Reader {
       case 0xc2: return this.boolean(false);
       case 0xc3: return this.boolean(true);
       case 0xc4: return this.sized("bin", bytes[at + 1]!);
-      case 0xc5: return this.sized("bin", dv.getUint16(at + 1));
-      case 0xc6: return this.sized("bin", dv.getUint32(at + 1));
-      case 0xca: return this.floating("float32", dv.getFloat32(at + 1));
-      case 0xcb: return this.floating("float64", dv.getFloat64(at + 1));
+      case 0xc5: return this.sized("bin", u16(bytes, at + 1));
+      case 0xc6: return this.sized("bin", u32(bytes, at + 1));
+      case 0xca: return this.floating("float32", f32(bytes, at + 1));
+      case 0xcb: return this.floating("float64", f64(bytes, at + 1));
       case 0xcc: return this.integer(bytes[at + 1]!);
-      case 0xcd: return this.integer(dv.getUint16(at + 1));
-      case 0xce: return this.integer(dv.getUint32(at + 1));
+      case 0xcd: return this.integer(u16(bytes, at + 1));
+      case 0xce: return this.integer(u32(bytes, at + 1));
       case 0xcf: return this.integer(this.int64(at + 1, false));
-      case 0xd0: return this.integer(dv.getInt8(at + 1));
-      case 0xd1: return this.integer(dv.getInt16(at + 1));
-      case 0xd2: return this.integer(dv.getInt32(at + 1));
+      case 0xd0: return this.integer(((bytes[at + 1]! << 24) >> 24));
+      case 0xd1: return this.integer(((u16(bytes, at + 1) << 16) >> 16));
+      case 0xd2: return this.integer(i32(bytes, at + 1));
       case 0xd3: return this.integer(this.int64(at + 1, true));
       case 0xd9: return this.sized("str", bytes[at + 1]!);
-      case 0xda: return this.sized("str", dv.getUint16(at + 1));
-      case 0xdb: return this.sized("str", dv.getUint32(at + 1));
-      case 0xdc: return this.sized("array", dv.getUint16(at + 1));
-      case 0xdd: return this.sized("array", dv.getUint32(at + 1));
-      case 0xde: return this.sized("map", dv.getUint16(at + 1));
-      case 0xdf: return this.sized("map", dv.getUint32(at + 1));
+      case 0xda: return this.sized("str", u16(bytes, at + 1));
+      case 0xdb: return this.sized("str", u32(bytes, at + 1));
+      case 0xdc: return this.sized("array", u16(bytes, at + 1));
+      case 0xdd: return this.sized("array", u32(bytes, at + 1));
+      case 0xde: return this.sized("map", u16(bytes, at + 1));
+      case 0xdf: return this.sized("map", u32(bytes, at + 1));
       default: // c7..c9, d4..d8: the ext type is the header's last byte; the payload is never read
-        return this.fail("UnsupportedExt", `${formatName(b)} (ext type ${dv.getInt8(at + size - 1)}): VMP has no ext types`);
+        return this.fail("UnsupportedExt", `${formatName(b)} (ext type ${((bytes[at + size - 1]! << 24) >> 24)}): VMP has no ext types`);
     }
   }
 
@@ -230,6 +199,13 @@ export class Reader {
   key(): string {
     const at = (this.start = this.pos);
     const b = this.bytes[at];
+    if (b !== undefined && b >= 0xa0 && b <= 0xbf) {
+      // fixstr, the form of nearly every key: no trip through `next`.
+      const n = (this.length = b & 0x1f);
+      this.pos = at + 1;
+      const p = this.payload();
+      return this.cached(KEYS, p, n);
+    }
     if (b !== undefined && ((b >= 0xa0 && b <= 0xbf) || (b >= 0xd9 && b <= 0xdb))) {
       this.next();
       return this.text(KEYS);
@@ -273,8 +249,8 @@ export class Reader {
   /** The raw bits of the float whose header `next` just read (32 or 64 of them). */
   floatBits(): bigint {
     return this.bytes[this.start] === 0xcb
-      ? this.dv.getBigUint64(this.start + 1)
-      : BigInt(this.dv.getUint32(this.start + 1));
+      ? u64(this.bytes, this.start + 1)
+      : BigInt(u32(this.bytes, this.start + 1));
   }
 
   /**
@@ -331,7 +307,11 @@ export class Reader {
   /** The payload of the str just read: from `cache` when short and seen before, else decoded strictly. */
   private text(cache: StringCache): string {
     const at = this.payload();
-    const n = this.pos - at;
+    return this.cached(cache, at, this.pos - at);
+  }
+
+  /** The text of the `n` bytes at `at` (a payload already checked present): from `cache` when short. */
+  private cached(cache: StringCache, at: number, n: number): string {
     const bytes = this.bytes;
     if (n === 0 || n > MAX_CACHED) return this.utf8(at, n);
     const slot = cache.slot(bytes, at, n);
@@ -395,10 +375,12 @@ export class Reader {
 
   /** A 64-bit big-endian integer: a number when safe, a bigint beyond. */
   private int64(at: number, signed: boolean): number | bigint {
-    const hi = signed ? this.dv.getInt32(at) : this.dv.getUint32(at);
-    const n = hi * TWO_32 + this.dv.getUint32(at + 4);
+    const bytes = this.bytes;
+    const hi = signed ? i32(bytes, at) : u32(bytes, at);
+    const n = hi * TWO_32 + u32(bytes, at + 4);
     // Exact whenever the true value is safe; a rounded result is never safe (rounding is monotonic around 2^53).
     if (Number.isSafeInteger(n)) return n;
-    return signed ? this.dv.getBigInt64(at) : this.dv.getBigUint64(at);
+    const bits = u64(bytes, at);
+    return signed ? BigInt.asIntN(64, bits) : bits;
   }
 }
