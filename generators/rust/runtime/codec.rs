@@ -15,11 +15,8 @@ use super::ndarray::NdArray;
 use super::options::DecodeOptions;
 use super::schema::{resolve, ArrayType, EventInfo, FloatWidth, Named, Record, Resolved, StrType, Type, Union};
 use super::value::{Map, Value, INT_MAX, INT_MIN};
-use super::wire;
+use super::wire::{self, enter};
 use super::zdata::ZData;
-
-/// The largest number of nested containers a value may have (spec §2.5).
-const MAX_DEPTH: usize = 512;
 
 // =============================================================================================================
 // Conversion traits
@@ -223,17 +220,6 @@ fn check_at(ty: Type, value: Value, options: &DecodeOptions, depth: usize) -> Re
             Resolved::Type(inner) => check_at(inner, value, options, depth),
         },
     }
-}
-
-/// Refuses to enter a container at `depth` (its enclosing containers) when that makes more than 512.
-fn enter(depth: usize) -> Result<()> {
-    if depth >= MAX_DEPTH {
-        return Err(Error::new(
-            ErrorKind::DepthExceeded,
-            format!("more than {MAX_DEPTH} nested containers"),
-        ));
-    }
-    Ok(())
 }
 
 /// A free-form value: kept as it is, except that maps with a string `ztype` become ZData, at any depth.

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::json::push_js_string;
+
 /// The 15 error kinds of the spec (§8.2). Bindings compare errors by kind, never by message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
@@ -132,7 +134,7 @@ pub fn format_path(path: &[PathSeg]) -> String {
             }
             PathSeg::Key(k) => {
                 out.push('[');
-                push_json_string(&mut out, k);
+                push_js_string(&mut out, k);
                 out.push(']');
             }
         }
@@ -147,25 +149,6 @@ fn is_identifier(key: &str) -> bool {
         _ => return false,
     }
     chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-}
-
-/// Writes `s` as a JSON string the way ECMAScript's `JSON.stringify` does (spec §9.2).
-pub(crate) fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// A VMP error: what went wrong ([`ErrorKind`]), where (a path, and a byte offset for wire errors), and a

@@ -19,9 +19,9 @@ use std::collections::HashSet;
 use base64::Engine;
 use bytes::Bytes;
 
-use super::error::{push_json_string, Error, ErrorKind, PathSeg, Result};
+use super::error::{Error, ErrorKind, PathSeg, Result};
 use super::value::{Map, Value, INT_MAX, INT_MIN};
-use super::wire::MAX_DEPTH;
+use super::wire::enter;
 
 /// The key that marks bytes when it is an object's only member, holding a string (vrpc-py's JSONSerializer).
 pub const BYTES_KEY: &str = "__bytes__";
@@ -53,7 +53,7 @@ fn write(out: &mut String, value: &Value, depth: usize) -> Result<()> {
         Value::Int(i) => out.push_str(&i.to_string()),
         Value::F32(f) => push_float(out, f64::from(*f), "float32")?,
         Value::F64(f) => push_float(out, *f, "float64")?,
-        Value::Str(s) => push_json_string(out, s),
+        Value::Str(s) => push_js_string(out, s),
         Value::Bin(b) => push_bytes(out, b),
         Value::Array(items) => {
             enter(depth)?;
@@ -91,21 +91,11 @@ fn write_map(out: &mut String, map: &Map, depth: usize) -> Result<()> {
         if i > 0 {
             out.push(',');
         }
-        push_json_string(out, key);
+        push_js_string(out, key);
         out.push(':');
         write(out, item, depth + 1).map_err(|e| e.in_key(key))?;
     }
     out.push('}');
-    Ok(())
-}
-
-fn enter(depth: usize) -> Result<()> {
-    if depth >= MAX_DEPTH {
-        return Err(Error::new(
-            ErrorKind::DepthExceeded,
-            format!("more than {MAX_DEPTH} nested containers"),
-        ));
-    }
     Ok(())
 }
 
@@ -126,6 +116,25 @@ fn push_float(out: &mut String, x: f64, width: &str) -> Result<()> {
     }
     push_js_number(out, x);
     Ok(())
+}
+
+/// Writes `s` as a JSON string the way ECMAScript's `JSON.stringify` does (spec §9.2).
+pub fn push_js_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// Writes a finite float64 as ECMAScript's `Number.prototype.toString` does (the shortest decimal that reads back
@@ -368,12 +377,7 @@ impl Parser<'_> {
 
     /// Consumes `{` or `[` at `at` after checking the depth limit.
     fn enter(&mut self, at: usize) -> Result<()> {
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(Error::new(
-                ErrorKind::DepthExceeded,
-                format!("more than {MAX_DEPTH} nested containers"),
-            ));
-        }
+        enter(self.stack.len())?;
         self.pos = at + 1;
         Ok(())
     }
@@ -393,7 +397,7 @@ impl Parser<'_> {
         };
         if duplicate {
             let mut message = String::from("duplicate member ");
-            push_json_string(&mut message, &name);
+            push_js_string(&mut message, &name);
             message.push(' ');
             message.push_str(&self.where_(at));
             return Err(Error::new(ErrorKind::DuplicateKey, message));

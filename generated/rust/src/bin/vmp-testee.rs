@@ -26,6 +26,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use bytes::Bytes;
 use indexmap::IndexMap;
+use vmp_protocol::runtime::json::push_js_string;
 use vmp_protocol::runtime::schema::{Named, Type};
 use vmp_protocol::{
     check, decode_as, decode_with, encode, encode_as, DecodeOptions, Error, ToValue, TypeVisitor, Typed, Value,
@@ -314,25 +315,6 @@ impl JsonReader<'_> {
     }
 }
 
-/// Appends `s` as a JSON string, escaped as ECMAScript's `JSON.stringify` does.
-fn push_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
@@ -430,7 +412,7 @@ fn write_map(out: &mut String, entries: &[(String, Value)]) {
                 out.push(',');
             }
             out.push('[');
-            push_str(out, k);
+            push_js_string(out, k);
             out.push(',');
             write_value(out, v);
             out.push(']');
@@ -442,7 +424,7 @@ fn write_map(out: &mut String, entries: &[(String, Value)]) {
             if i > 0 {
                 out.push(',');
             }
-            push_str(out, k);
+            push_js_string(out, k);
             out.push(':');
             write_value(out, v);
         }
@@ -458,7 +440,7 @@ fn write_value(out: &mut String, v: &Value) {
         Value::Int(n) => write_int(out, *n),
         Value::F32(n) => write_f32(out, *n),
         Value::F64(n) => write_f64(out, *n),
-        Value::Str(s) => push_str(out, s),
+        Value::Str(s) => push_js_string(out, s),
         Value::Bin(b) => {
             out.push_str("{\"$bin\":\"");
             out.push_str(&hex(b));
@@ -606,7 +588,7 @@ fn tagged(tag: &str, body: &Json) -> Result<Value, BadRequest> {
         },
         _ => {
             let mut name = String::new();
-            push_str(&mut name, tag);
+            push_js_string(&mut name, tag);
             Err(BadRequest(format!("unknown typed-JSON tag {name}")))
         }
     }
@@ -709,19 +691,19 @@ fn answer(request: &Json) -> Result<String, Failure> {
         Some(Json::Str(op)) => op.as_str(),
         other => {
             let mut text = String::new();
-            push_str(&mut text, &format!("unknown op {}", other.map_or("(none)", Json::kind)));
+            push_js_string(&mut text, &format!("unknown op {}", other.map_or("(none)", Json::kind)));
             return Ok(format!("{{\"ok\":false,\"skipped\":{text}}}"));
         }
     };
     if op == "hello" {
         let mut out = String::from("{\"ok\":true,\"name\":\"vmp-protocol\",\"version\":");
-        push_str(&mut out, env!("CARGO_PKG_VERSION"));
+        push_js_string(&mut out, env!("CARGO_PKG_VERSION"));
         out.push_str(",\"ops\":[\"decode\",\"encode\",\"reencode\",\"validate\"]}");
         return Ok(out);
     }
     if !OPS.contains(&op) {
         let mut text = String::new();
-        push_str(&mut text, &format!("unknown op {op:?}"));
+        push_js_string(&mut text, &format!("unknown op {op:?}"));
         return Ok(format!("{{\"ok\":false,\"skipped\":{text}}}"));
     }
     let options = match request.get("options") {
@@ -731,7 +713,7 @@ fn answer(request: &Json) -> Result<String, Failure> {
     };
     if let Some((k, _)) = options.iter().find(|(k, _)| !OPTIONS.contains(&k.as_str())) {
         let mut text = String::new();
-        push_str(&mut text, &format!("option {k} is not supported"));
+        push_js_string(&mut text, &format!("option {k} is not supported"));
         return Ok(format!("{{\"ok\":false,\"skipped\":{text}}}"));
     }
     let strict_ztype = options
@@ -788,13 +770,13 @@ fn answer(request: &Json) -> Result<String, Failure> {
 
 fn error_json(kind: &str, path: Option<&str>, message: &str) -> String {
     let mut out = String::from("{\"ok\":false,\"error\":{\"kind\":");
-    push_str(&mut out, kind);
+    push_js_string(&mut out, kind);
     if let Some(path) = path {
         out.push_str(",\"path\":");
-        push_str(&mut out, path);
+        push_js_string(&mut out, path);
     }
     out.push_str(",\"message\":");
-    push_str(&mut out, message);
+    push_js_string(&mut out, message);
     out.push_str("}}");
     out
 }

@@ -329,7 +329,7 @@ impl Reader<'_> {
         };
         if self.is_duplicate(&key) {
             let mut message = String::from("duplicate map key ");
-            super::error::push_json_string(&mut message, &key);
+            super::json::push_js_string(&mut message, &key);
             return Err(self.fail(ErrorKind::DuplicateKey, message, start));
         }
         Ok(key)
@@ -390,14 +390,7 @@ impl Reader<'_> {
 
     #[inline]
     fn check_depth(&self, start: usize) -> Result<()> {
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(self.fail(
-                ErrorKind::DepthExceeded,
-                format!("more than {MAX_DEPTH} nested containers"),
-                start,
-            ));
-        }
-        Ok(())
+        enter(self.stack.len()).map_err(|e| e.with_offset(start).with_path(self.path()))
     }
 
     /// The root value is complete: nothing may follow it.
@@ -494,7 +487,9 @@ fn write_map(out: &mut Vec<u8>, map: &Map, depth: usize) -> Result<()> {
     Ok(())
 }
 
-fn enter(depth: usize) -> Result<()> {
+/// Refuses to open a container inside `depth` enclosing ones when that makes more than [`MAX_DEPTH`] (spec §2.5).
+/// Every depth check of the runtime (reader, writer, checker, JSON form) goes through here.
+pub(crate) fn enter(depth: usize) -> Result<()> {
     if depth >= MAX_DEPTH {
         return Err(Error::new(
             ErrorKind::DepthExceeded,
