@@ -4,8 +4,8 @@
  * `…#wild.v04/0` for its first alternative encoding).
  */
 import { readFileSync } from "node:fs";
-import { UsageError } from "./errors.js";
-import { fromHex } from "./wire/hex.js";
+import { UsageError } from "../../core/src/errors.js";
+import { fromHex } from "../../reference/src/wire/hex.js";
 
 export type Input =
   | { readonly name: string; readonly form: "msgpack"; readonly bytes: Uint8Array; readonly type?: string }

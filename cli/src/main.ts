@@ -13,14 +13,10 @@ import { inspectCommand } from "./commands/inspect.js";
 import { lintCommand } from "./commands/lint.js";
 import { validateCommand } from "./commands/validate.js";
 import { vectorsCommand } from "./commands/vectors.js";
-import { SpecError, UsageError, VmpError } from "./errors.js";
+import { SpecError, UsageError, VmpError } from "../../core/src/errors.js";
+import type { Command, Io } from "./command.js";
 import { DASH } from "./io.js";
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  stdin(): Buffer;
-}
+import { TOOL_VERSION } from "../../core/src/version.js";
 
 const processIo: Io = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
@@ -28,14 +24,6 @@ const processIo: Io = {
   // readFileSync(0) reads fd 0 to its end, for pipes and redirected files alike.
   stdin: () => (process.stdin.isTTY ? Buffer.alloc(0) : readFileSync(0)),
 };
-
-/** A command as the CLI registers it: yargs wiring plus a handler that returns an exit code. */
-export interface Command<A> {
-  readonly command: string;
-  readonly describe: string;
-  readonly builder: (y: Argv) => Argv<A>;
-  readonly run: (args: A, io: Io) => number | Promise<number>;
-}
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
@@ -49,7 +37,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .recommendCommands()
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .version("0.1.0")
+    .version(TOOL_VERSION)
     .help()
     .alias("h", "help")
     .fail((msg, err) => {

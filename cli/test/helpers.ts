@@ -1,4 +1,5 @@
-import { main, type Io } from "../src/main.js";
+import type { Io } from "../src/command.js";
+import { main } from "../src/main.js";
 
 /** Runs the CLI in-process and returns its exit code and output. */
 export async function run(args: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {

@@ -3,8 +3,8 @@
  * (kept distinct from absent), `ts` at its edges, and the vrpc-py RPC requests and responses E10–E14 whose bytes
  * are the canonical ones. Key order is the envelope's declaration order; decoders accept any order.
  */
-import { array, f64, int, map, nil, str, type Value } from "../../cli/src/value/model.js";
-import { RawWriter } from "../../cli/src/wire/raw.js";
+import { array, f64, int, map, nil, str, type Value } from "../../reference/src/value/model.js";
+import { RawWriter } from "../../reference/src/wire/raw.js";
 import { hex, invalid, js, valid, type InvalidRecipe, type ManifestRecipe, type ValidRecipe } from "../src/recipe.js";
 
 const TS = 1700000000000;

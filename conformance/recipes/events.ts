@@ -3,9 +3,9 @@
  * Vuer server and browser really send (vrpc-py E01–E07, vuer V-vectors reordered to canonical), and at least one
  * frame each type must reject, with the error kind and where it is.
  */
-import type { ErrorKind, Path } from "../../cli/src/errors.js";
-import { bin, f32, f64 } from "../../cli/src/value/model.js";
-import { RawWriter } from "../../cli/src/wire/raw.js";
+import type { ErrorKind, Path } from "../../core/src/errors.js";
+import { bin, f32, f64 } from "../../reference/src/value/model.js";
+import { RawWriter } from "../../reference/src/wire/raw.js";
 import { hex, invalid, js, valid, type InvalidRecipe, type ManifestRecipe, type ValidRecipe } from "../src/recipe.js";
 import { f32le, ndarray } from "./zdata.js";
 

@@ -2,7 +2,7 @@
  * Frames that are not valid MessagePack, or that the VMP value model forbids (spec §2, §8): every wire-level
  * error kind, including hostile inputs that must fail fast without allocating what they declare.
  */
-import { RawWriter } from "../../cli/src/wire/raw.js";
+import { RawWriter } from "../../reference/src/wire/raw.js";
 import { hex, invalid, type InvalidRecipe, type ManifestRecipe } from "../src/recipe.js";
 
 const w = () => new RawWriter();

@@ -2,8 +2,8 @@
  * Every MessagePack family at every size boundary (spec §3.1): the canonical form of each value, and the wider
  * forms every decoder must still accept. Bare values, type `any`.
  */
-import { array, bin, bool, f32, f32Bits, f64, f64Bits, int, map, nil, str, type Value } from "../../cli/src/value/model.js";
-import { RawWriter } from "../../cli/src/wire/raw.js";
+import { array, bin, bool, f32, f32Bits, f64, f64Bits, int, map, nil, str, type Value } from "../../reference/src/value/model.js";
+import { RawWriter } from "../../reference/src/wire/raw.js";
 import { valid, type ManifestRecipe, type ValidRecipe } from "../src/recipe.js";
 
 const w = () => new RawWriter();

@@ -3,9 +3,9 @@
  * disagree with the shape, shapes that are not shapes, unknown ztypes in strict mode, missing and mistyped ZData
  * fields, and safetensors and image payloads whose headers cannot be trusted. Each error is reported where it is.
  */
-import type { ErrorKind, Path } from "../../cli/src/errors.js";
-import { array, bin, f64, int, map, str, type Value } from "../../cli/src/value/model.js";
-import { RawWriter } from "../../cli/src/wire/raw.js";
+import type { ErrorKind, Path } from "../../core/src/errors.js";
+import { array, bin, f64, int, map, str, type Value } from "../../reference/src/value/model.js";
+import { RawWriter } from "../../reference/src/wire/raw.js";
 import { hex, invalid, js, type InvalidRecipe, type ManifestRecipe } from "../src/recipe.js";
 import { ndarray, safetensorDict, safetensors, tensor, typedArray } from "./zdata.js";
 

@@ -4,7 +4,7 @@
  * and a float64 ts; the vuer server writes `ts, data, etype`, puts `uuid` first on its RPCs and packs every float
  * as float32; Swift writes ts as int64; vrpc-ts writes typed arrays as `{ztype: "Float32Array", b, length}`.
  */
-import { bin, f32, f64Bits, type Value } from "../../cli/src/value/model.js";
+import { bin, f32, f64Bits, type Value } from "../../reference/src/value/model.js";
 import { hex, js, valid, type ManifestRecipe, type ValidRecipe } from "../src/recipe.js";
 import { ndarray } from "./zdata.js";
 

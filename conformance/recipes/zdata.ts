@@ -4,8 +4,8 @@
  * arrays, any key order), images, safetensors, custom and unknown ztypes kept opaque, and ZData inside events.
  * Element bytes are little-endian and written by hand; each comment shows the derivation.
  */
-import { array, bin, f64, int, map, str, type Value } from "../../cli/src/value/model.js";
-import { RawWriter } from "../../cli/src/wire/raw.js";
+import { array, bin, f64, int, map, str, type Value } from "../../reference/src/value/model.js";
+import { RawWriter } from "../../reference/src/wire/raw.js";
 import { hex, js, valid, type ManifestRecipe, type ValidRecipe } from "../src/recipe.js";
 
 const TS = 1700000000000;

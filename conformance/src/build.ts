@@ -4,15 +4,15 @@
  * reference decoder/validator with exactly the error the recipe names. A recipe that disagrees with the
  * reference is a build error, so a manifest never records behaviour nobody checked.
  */
-import { formatPath, VmpError, type Path } from "../../cli/src/errors.js";
-import { toHex } from "../../cli/src/wire/hex.js";
-import { canonicalize } from "../../cli/src/schema/canonical.js";
-import type { Spec } from "../../cli/src/schema/spec.js";
-import { validate } from "../../cli/src/schema/validate.js";
-import { toTypedJson } from "../../cli/src/value/typed-json.js";
-import { equals, type Value } from "../../cli/src/value/model.js";
-import { decode } from "../../cli/src/wire/decode.js";
-import { encode } from "../../cli/src/wire/encode.js";
+import { formatPath, VmpError, type Path } from "../../core/src/errors.js";
+import { toHex } from "../../reference/src/wire/hex.js";
+import { canonicalize } from "../../reference/src/schema/canonical.js";
+import type { Spec } from "../../reference/src/schema/spec.js";
+import { validate } from "../../reference/src/schema/validate.js";
+import { toTypedJson } from "../../reference/src/value/typed-json.js";
+import { equals, type Value } from "../../reference/src/value/model.js";
+import { decode } from "../../reference/src/wire/decode.js";
+import { encode } from "../../reference/src/wire/encode.js";
 import type { InvalidRecipe, ManifestRecipe, ValidRecipe } from "./recipe.js";
 
 export class RecipeError extends Error {

@@ -3,9 +3,9 @@
  * (conformance/VECTORS.md); the canonical bytes come from the reference encoder, every other byte string
  * (alternatives, invalid inputs) is written here by hand, with a RawWriter where a non-canonical form is meant.
  */
-import type { ErrorKind, Path } from "../../cli/src/errors.js";
-import { array, bin, bool, f64, int, map, nil, str, type Value } from "../../cli/src/value/model.js";
-import type { RawWriter } from "../../cli/src/wire/raw.js";
+import type { ErrorKind, Path } from "../../core/src/errors.js";
+import { array, bin, bool, f64, int, map, nil, str, type Value } from "../../reference/src/value/model.js";
+import type { RawWriter } from "../../reference/src/wire/raw.js";
 
 export interface Options {
   readonly strictZType?: boolean;
@@ -105,4 +105,4 @@ export function js(x: unknown): Value {
 }
 
 /** Bytes from hex (whitespace allowed), for hand-written inputs. */
-export { fromHex as hex } from "../../cli/src/wire/hex.js";
+export { fromHex as hex } from "../../reference/src/wire/hex.js";

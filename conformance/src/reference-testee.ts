@@ -10,15 +10,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { formatPath, UsageError, VmpError } from "../../cli/src/errors.js";
-import { canonicalize, refTo } from "../../cli/src/schema/canonical.js";
-import { defaultSpec, repoRoot, type Spec } from "../../cli/src/schema/spec.js";
-import { validate } from "../../cli/src/schema/validate.js";
-import type { Value } from "../../cli/src/value/model.js";
-import { fromTypedJson, toTypedJson } from "../../cli/src/value/typed-json.js";
-import { decode } from "../../cli/src/wire/decode.js";
-import { encode } from "../../cli/src/wire/encode.js";
-import { fromHex, toHex } from "../../cli/src/wire/hex.js";
+import { formatPath, UsageError, VmpError } from "../../core/src/errors.js";
+import { canonicalize, refTo } from "../../reference/src/schema/canonical.js";
+import { repoRoot } from "../../core/src/repo.js";
+import { defaultSpec, type Spec } from "../../reference/src/schema/spec.js";
+import { validate } from "../../reference/src/schema/validate.js";
+import type { Value } from "../../reference/src/value/model.js";
+import { fromTypedJson, toTypedJson } from "../../reference/src/value/typed-json.js";
+import { decode } from "../../reference/src/wire/decode.js";
+import { encode } from "../../reference/src/wire/encode.js";
+import { fromHex, toHex } from "../../reference/src/wire/hex.js";
 import { serve, VECTOR_OPS, type Response, type VectorOptions } from "./protocol.js";
 
 /** The decoder options the reference codec understands; any other option is answered `skipped`. */

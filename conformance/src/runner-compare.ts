@@ -3,9 +3,9 @@
  * typed JSON means (float width and bits, integer value, entry order), so `1` and `{"$int": "1"}` are equal and
  * `{"$f64": 1}` is not. A failure carries a one-line diff: where the answers part and what each side holds.
  */
-import { formatPath, type Path } from "../../cli/src/errors.js";
-import { bytesEqual, type Value } from "../../cli/src/value/model.js";
-import { fromTypedJson, toTypedJson } from "../../cli/src/value/typed-json.js";
+import { formatPath, type Path } from "../../core/src/errors.js";
+import { bytesEqual, type Value } from "../../reference/src/value/model.js";
+import { fromTypedJson, toTypedJson } from "../../reference/src/value/typed-json.js";
 import type { Case, Expectation } from "./runner-cases.js";
 
 export type Verdict =

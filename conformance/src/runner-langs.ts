@@ -1,9 +1,11 @@
 /**
- * The languages the conformance runner knows: one row per testee. A binding joins the suite by adding a row
- * here (and a failure list `conformance/failures/<name>.txt`); conformance/README.md says what the testee must do.
+ * The languages the conformance runner knows: one row per testee, the reference and every language of the
+ * registry (generators/registry.ts). A binding joins the suite by registering there (and by a failure list
+ * `conformance/failures/<name>.txt`); conformance/README.md says what the testee must do.
  */
 import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
+import { LANGUAGES as REGISTERED } from "../../generators/registry.js";
 
 export interface Language {
   /** The `--lang` name, also the failure list's file name. */
@@ -22,40 +24,16 @@ export interface Language {
   readonly cwd?: string;
 }
 
+/** The reference testee, then one row per registered language (generators/registry.ts). */
 export const LANGUAGES: readonly Language[] = [
   {
     name: "ref",
-    description: "the reference codec of the vmp toolchain (cli/src)",
+    description: "the reference codec of the vmp toolchain (reference/src)",
     command: ["node", "dist/conformance/src/reference-testee.js"],
     requires: ["dist/conformance/src/reference-testee.js"],
     build: "npx tsc -p tsconfig.json",
   },
-  {
-    name: "ts",
-    description: "the generated TypeScript binding (generated/ts)",
-    command: ["node", "generated/ts/dist/testee.js"],
-    requires: ["generated/ts/dist/testee.js"],
-    build: "npx vmp generate --lang ts && npx tsc -p generated/ts",
-  },
-  {
-    name: "py",
-    description: "the generated Python binding (generated/python), run by $VMP_PYTHON or .venv/bin/python",
-    // generated/python goes on sys.path, so the package runs from the work tree without being installed.
-    command: [
-      process.env.VMP_PYTHON ?? ".venv/bin/python",
-      "-c",
-      "import runpy, sys; sys.path.insert(0, 'generated/python'); runpy.run_module('vmp_protocol.testee', run_name='__main__')",
-    ],
-    requires: ["generated/python/vmp_protocol/testee.py", ...(process.env.VMP_PYTHON ? [] : [".venv/bin/python"])],
-    build: "npm run setup (creates .venv and installs generated/python with its test extras)",
-  },
-  {
-    name: "rs",
-    description: "the generated Rust binding (generated/rust), its release testee binary",
-    command: ["generated/rust/target/release/vmp-testee"],
-    requires: ["generated/rust/target/release/vmp-testee"],
-    build: "cargo build --release --manifest-path generated/rust/Cargo.toml",
-  },
+  ...REGISTERED.map((l) => ({ name: l.id, description: l.description, ...l.testee })),
 ];
 
 export function findLanguage(name: string): Language | undefined {

@@ -7,14 +7,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseHex } from "../../cli/src/io.js";
-import { toHex } from "../../cli/src/wire/hex.js";
-import { canonicalize } from "../../cli/src/schema/canonical.js";
-import { defaultSpec } from "../../cli/src/schema/spec.js";
-import { validate } from "../../cli/src/schema/validate.js";
-import { equals } from "../../cli/src/value/model.js";
-import { fromTypedJson } from "../../cli/src/value/typed-json.js";
-import { decode } from "../../cli/src/wire/decode.js";
-import { encode } from "../../cli/src/wire/encode.js";
+import { toHex } from "../../reference/src/wire/hex.js";
+import { canonicalize } from "../../reference/src/schema/canonical.js";
+import { defaultSpec } from "../../reference/src/schema/spec.js";
+import { validate } from "../../reference/src/schema/validate.js";
+import { equals } from "../../reference/src/value/model.js";
+import { fromTypedJson } from "../../reference/src/value/typed-json.js";
+import { decode } from "../../reference/src/wire/decode.js";
+import { encode } from "../../reference/src/wire/encode.js";
 import { run } from "../../cli/test/helpers.js";
 
 interface Vector {
@@ -45,7 +45,7 @@ describe("the vector corpus", () => {
   });
 
   it("covers every error kind", async () => {
-    const { ERROR_KINDS } = await import("../../cli/src/errors.js");
+    const { ERROR_KINDS } = await import("../../core/src/errors.js");
     expect(new Set(all.filter((v) => !v.valid).map((v) => v.error))).toEqual(new Set(ERROR_KINDS));
   });
 

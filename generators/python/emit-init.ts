@@ -5,7 +5,7 @@
  */
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile } from "../common/printer.js";
-import type { Ir } from "../ir/types.js";
+import type { Ir } from "../../core/src/ir/types.js";
 import { catalogue } from "./emit-types.js";
 import { pyFile } from "./file.js";
 import type { PyNames } from "./names.js";

@@ -6,7 +6,7 @@
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
 import { provenance } from "../common/text.js";
-import type { Ir, TypeDef, TypeRef } from "../ir/types.js";
+import type { Ir, TypeDef, TypeRef } from "../../core/src/ir/types.js";
 import { join, pyFile, regexStr, str } from "./file.js";
 import type { PyNames } from "./names.js";
 

@@ -6,7 +6,7 @@
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
 import { provenance } from "../common/text.js";
-import type { AliasDef, Ir, RecordDef, TypeRef, UnionDef } from "../ir/types.js";
+import type { AliasDef, Ir, RecordDef, TypeRef, UnionDef } from "../../core/src/ir/types.js";
 import { join, printDocstring, pyFile, str } from "./file.js";
 import type { PyNames } from "./names.js";
 import { refsOf, typeExpr, type TypeContext } from "./type-expr.js";

@@ -7,11 +7,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { UsageError } from "../../core/src/errors.js";
 
 export const LINE_LENGTH = 110;
 
 /** No ruff binary could be found; the CLI reports it as a usage error. */
-export class FormatterNotFound extends Error {
+export class FormatterNotFound extends UsageError {
   override name = "FormatterNotFound";
 }
 

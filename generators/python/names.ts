@@ -2,7 +2,7 @@
  * Python names (research/aesthetics.md §5.6): one escape rule (`name_`), the keywords, and the names of the
  * generated API resolved in ordered passes into one `taken` set, spec names first.
  */
-import type { Ir, RecordDef } from "../ir/types.js";
+import type { Ir, RecordDef } from "../../core/src/ir/types.js";
 
 /** Keywords and soft keywords, plus the builtins that generated annotations use (an attribute must not shadow them). */
 const RESERVED = new Set([

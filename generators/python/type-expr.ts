@@ -1,6 +1,6 @@
 /** Python type expressions for IR type references, shared by every file that names a type. */
 import type { Printable } from "../common/printer.js";
-import type { TypeRef } from "../ir/types.js";
+import type { TypeRef } from "../../core/src/ir/types.js";
 import { join, str } from "./file.js";
 
 /** What type expressions need from the file they are printed into. */

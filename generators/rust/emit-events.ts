@@ -10,7 +10,7 @@
  */
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
-import type { Field, Ir, RecordDef, TypeRef } from "../ir/types.js";
+import type { Field, Ir, RecordDef, TypeRef } from "../../core/src/ir/types.js";
 import { catalogue } from "./emit-types.js";
 import { join, printDoc, rsFile, str } from "./file.js";
 import { claim, snakeCase, type RsNames } from "./names.js";

@@ -1,7 +1,7 @@
 /** `src/lib.rs`: the crate's documentation, its modules and the re-exports users name (`vmp_protocol::decode`). */
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile } from "../common/printer.js";
-import type { Ir } from "../ir/types.js";
+import type { Ir } from "../../core/src/ir/types.js";
 import { rsFile } from "./file.js";
 import type { RsNames } from "./names.js";
 

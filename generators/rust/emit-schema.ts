@@ -7,8 +7,8 @@
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
 import { provenance } from "../common/text.js";
-import type { Ir, TypeDef, TypeRef } from "../ir/types.js";
-import { intWireRange, INT_WIRES } from "../ir/types.js";
+import type { Ir, TypeDef, TypeRef } from "../../core/src/ir/types.js";
+import { intWireRange, INT_WIRES } from "../../core/src/ir/types.js";
 import { join, printDoc, regexStr, rsFile, str } from "./file.js";
 import type { RsNames } from "./names.js";
 

@@ -7,7 +7,7 @@
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
 import { provenance } from "../common/text.js";
-import type { AliasDef, Field, Ir, RecordDef, UnionDef } from "../ir/types.js";
+import type { AliasDef, Field, Ir, RecordDef, UnionDef } from "../../core/src/ir/types.js";
 import { docOf, printDoc, rsFile, str } from "./file.js";
 import { bare, type RsNames } from "./names.js";
 import {

@@ -8,11 +8,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
+import { UsageError } from "../../core/src/errors.js";
 
 export const MAX_WIDTH = 120;
 
 /** No rustfmt binary could be found; the CLI reports it as a usage error. */
-export class FormatterNotFound extends Error {
+export class FormatterNotFound extends UsageError {
   override name = "FormatterNotFound";
 }
 

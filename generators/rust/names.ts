@@ -3,7 +3,7 @@
  * SCREAMING_SNAKE_CASE, keywords as raw identifiers (`r#type`) where Rust allows them and with a trailing `_`
  * where it does not (`self_`). Every generated module's names are resolved once, in ordered passes, spec names first.
  */
-import type { Ir, RecordDef } from "../ir/types.js";
+import type { Ir, RecordDef } from "../../core/src/ir/types.js";
 
 /** Strict and reserved keywords of Rust 2021 (and `gen`, reserved in 2024). */
 export const KEYWORDS = new Set([

@@ -9,7 +9,7 @@ import { headerLines, headerText, type HeaderSource } from "../common/header.js"
 import type { OutputFile } from "../common/output.js";
 import { compare } from "../common/printer.js";
 import type { SourceText } from "../common/sources.js";
-import type { Ir } from "../ir/types.js";
+import type { Ir } from "../../core/src/ir/types.js";
 import { catalogue } from "./emit-types.js";
 import { MAX_WIDTH } from "./format.js";
 import type { RsNames } from "./names.js";

@@ -1,6 +1,6 @@
 /** Rust type expressions for IR type references, shared by every file that names a type. */
 import type { GeneratedFile, Printable } from "../common/printer.js";
-import type { Ir, TypeRef } from "../ir/types.js";
+import type { Ir, TypeRef } from "../../core/src/ir/types.js";
 
 export const VALUE_MODULE = "crate::runtime::value";
 export const ZDATA_MODULE = "crate::runtime::zdata";

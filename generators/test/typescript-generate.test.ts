@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../cli/test/helpers.js";
 import { syncFiles } from "../common/output.js";
-import { buildIr, loadSpec } from "../ir/build.js";
+import { buildIr, loadSpec } from "../../core/src/ir/build.js";
 import { generate, readTypeScriptInputs } from "../typescript/index.js";
 import { borrowed, irOf, loaded } from "./typescript-helpers.js";
 

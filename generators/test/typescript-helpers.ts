@@ -1,8 +1,8 @@
 /** Tiny inline specs for the TypeScript emitter tests, built into IRs the way `vmp generate` builds them. */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { buildIr, type LoadedSpec } from "../ir/build.js";
-import type { Ir } from "../ir/types.js";
+import { buildIr, type LoadedSpec } from "../../core/src/ir/build.js";
+import type { Ir } from "../../core/src/ir/types.js";
 
 const repoSpec = JSON.parse(readFileSync("protocol/vmp.schema.json", "utf8")) as { $defs: Record<string, unknown> };
 

@@ -9,7 +9,7 @@
  */
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
-import type { Field, Ir, RecordDef, TypeRef } from "../ir/types.js";
+import type { Field, Ir, RecordDef, TypeRef } from "../../core/src/ir/types.js";
 import { catalogue, typeContext } from "./emit-types.js";
 import { join, printDoc, str, tsFile } from "./file.js";
 import { claim, isPropertyName, propertyKey, type TsNames } from "./names.js";

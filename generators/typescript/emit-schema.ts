@@ -5,7 +5,7 @@
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
 import { provenance } from "../common/text.js";
-import type { Field, Ir, TypeDef, TypeRef } from "../ir/types.js";
+import type { Field, Ir, TypeDef, TypeRef } from "../../core/src/ir/types.js";
 import { join, str, tsFile } from "./file.js";
 import { propertyKey, type TsNames } from "./names.js";
 import { isWide } from "./type-expr.js";

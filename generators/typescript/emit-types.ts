@@ -6,7 +6,7 @@
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile } from "../common/printer.js";
 import { provenance } from "../common/text.js";
-import type { AliasDef, Ir, RecordDef, UnionDef } from "../ir/types.js";
+import type { AliasDef, Ir, RecordDef, UnionDef } from "../../core/src/ir/types.js";
 import { join, printDoc, tsFile } from "./file.js";
 import { propertyKey, type TsNames } from "./names.js";
 import { typeExpr, type TypeContext } from "./type-expr.js";

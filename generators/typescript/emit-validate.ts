@@ -4,16 +4,15 @@
  * `validate(typeName, value)` from validation.ts. This is the one generated file that reads the spec document
  * rather than the IR: ajv compiles the schema itself.
  */
+import { PROFILE_KEYWORDS } from "../../core/src/ir/lint.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile } from "../common/printer.js";
-import { intWireRange, type IntWire, type Ir } from "../ir/types.js";
+import { intWireRange, type IntWire, type Ir } from "../../core/src/ir/types.js";
 import { tsFile } from "./file.js";
 import type { TsNames } from "./names.js";
 
-/** The profile's own keywords (PROFILE.md §2), registered so that ajv's strict mode accepts them. */
-export const PROFILE_KEYWORDS = ["x-vmp-wire", "x-vmp-open", "x-vmp-kind", "x-vmp-ztype", "x-vmp-event", "x-vmp-version"];
 
 /** Keywords that only document; they are left out of what ajv compiles, so the generated code stays small. */
 const ANNOTATIONS = new Set(["title", "description", "examples", "default", "deprecated", "contentEncoding", "$comment"]);

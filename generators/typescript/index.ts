@@ -5,7 +5,7 @@
  */
 import type { HeaderSource } from "../common/header.js";
 import type { OutputFile } from "../common/output.js";
-import type { Ir } from "../ir/types.js";
+import type { Ir } from "../../core/src/ir/types.js";
 import { emitEvents } from "./emit-events.js";
 import { emitIndex } from "./emit-index.js";
 import { emitSchema } from "./emit-schema.js";

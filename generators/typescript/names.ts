@@ -3,7 +3,7 @@
  * generated API resolved in ordered passes into one `taken` set, spec names first, so a spec type can never be
  * shadowed by something the emitter adds.
  */
-import type { Ir } from "../ir/types.js";
+import type { Ir } from "../../core/src/ir/types.js";
 import { lowerFirstWord } from "../common/text.js";
 
 /** Words that cannot name a binding in a module (strict mode), plus the predefined type names. */

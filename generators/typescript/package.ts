@@ -7,7 +7,7 @@ import Handlebars from "handlebars";
 import { headerLines, headerText, type HeaderSource } from "../common/header.js";
 import { compare } from "../common/printer.js";
 import type { EmitterInputs, SourceText } from "../common/sources.js";
-import type { Ir } from "../ir/types.js";
+import type { Ir } from "../../core/src/ir/types.js";
 import { catalogue } from "./emit-types.js";
 import type { TsNames } from "./names.js";
 

@@ -1,6 +1,6 @@
 /** TypeScript type expressions for IR type references, shared by every file that names a type. */
 import type { Printable } from "../common/printer.js";
-import type { Ir, TypeRef } from "../ir/types.js";
+import type { Ir, TypeRef } from "../../core/src/ir/types.js";
 import { join, str } from "./file.js";
 import type { TsNames } from "./names.js";
 

@@ -9,9 +9,9 @@ import { DEFAULT_TIMEOUT_MS, runConformance, type LanguageRun } from "../../../c
 import { findLanguage, LANGUAGES, splitCommand, type Language } from "../../../conformance/src/runner-langs.js";
 import { runMatrix } from "../../../conformance/src/runner-matrix.js";
 import { formatMatrixReport, formatReport } from "../../../conformance/src/runner-report.js";
-import { UsageError } from "../errors.js";
-import type { Command } from "../main.js";
-import { repoRoot } from "../schema/spec.js";
+import { UsageError } from "../../../core/src/errors.js";
+import type { Command } from "../command.js";
+import { repoRoot } from "../../../core/src/repo.js";
 
 interface Args {
   lang?: string[];

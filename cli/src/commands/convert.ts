@@ -5,15 +5,15 @@
  */
 import { writeFileSync } from "node:fs";
 import type { Argv } from "yargs";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../../../core/src/errors.js";
 import { isDash, readInput } from "../io.js";
-import { toHex } from "../wire/hex.js";
-import type { Command } from "../main.js";
-import { canonicalize } from "../schema/canonical.js";
-import { defaultSpec } from "../schema/spec.js";
-import { validate } from "../schema/validate.js";
-import { printJsonForm } from "../value/json-form.js";
-import { encode } from "../wire/encode.js";
+import { toHex } from "../../../reference/src/wire/hex.js";
+import type { Command } from "../command.js";
+import { canonicalize } from "../../../reference/src/schema/canonical.js";
+import { defaultSpec } from "../../../reference/src/schema/spec.js";
+import { validate } from "../../../reference/src/schema/validate.js";
+import { printJsonForm } from "../../../reference/src/value/json-form.js";
+import { encode } from "../../../reference/src/wire/encode.js";
 import { loadValue } from "./load.js";
 
 interface Args {

@@ -5,19 +5,19 @@
  */
 import { existsSync } from "node:fs";
 import type { Argv } from "yargs";
-import { UsageError, VmpError } from "../errors.js";
+import { UsageError, VmpError } from "../../../core/src/errors.js";
 import { isDash, parseHex, readInput, type Input } from "../io.js";
-import type { Command } from "../main.js";
-import { canonicalize } from "../schema/canonical.js";
-import { explainDifferences, valueDifferences } from "../schema/explain.js";
-import { defaultSpec, type Spec } from "../schema/spec.js";
-import { selectType, validate } from "../schema/validate.js";
-import { parseJsonForm } from "../value/json-form.js";
-import { bytesEqual, type Value } from "../value/model.js";
-import { decode } from "../wire/decode.js";
-import { encode } from "../wire/encode.js";
-import { toHex } from "../wire/hex.js";
-import { inspect } from "../wire/inspect.js";
+import type { Command } from "../command.js";
+import { canonicalize } from "../../../reference/src/schema/canonical.js";
+import { explainDifferences, valueDifferences } from "../../../reference/src/schema/explain.js";
+import { defaultSpec, type Spec } from "../../../reference/src/schema/spec.js";
+import { selectType, validate } from "../../../reference/src/schema/validate.js";
+import { parseJsonForm } from "../../../reference/src/value/json-form.js";
+import { bytesEqual, type Value } from "../../../reference/src/value/model.js";
+import { decode } from "../../../reference/src/wire/decode.js";
+import { encode } from "../../../reference/src/wire/encode.js";
+import { toHex } from "../../../reference/src/wire/hex.js";
+import { inspect } from "../../../reference/src/wire/inspect.js";
 
 interface Args {
   a: string;

@@ -5,61 +5,27 @@
  */
 import { basename, join, relative, resolve } from "node:path";
 import type { Argv } from "yargs";
-import { buildIr, loadSpec, type LoadedSpec } from "../../../generators/ir/build.js";
-import { lintSpec } from "../../../generators/ir/lint.js";
-import type { Ir } from "../../../generators/ir/types.js";
+import { buildIr, loadSpec, type LoadedSpec } from "../../../core/src/ir/build.js";
+import { lintSpec } from "../../../core/src/ir/lint.js";
 import type { OutputFile } from "../../../generators/common/output.js";
-import { UsageError } from "../errors.js";
-import type { Command, Io } from "../main.js";
-import { repoRoot, SPEC_PATH } from "../schema/spec.js";
-
-const LANGS = ["ts", "py", "rs", "all"] as const;
-type Lang = (typeof LANGS)[number];
+import { findLanguage, LANGUAGES } from "../../../generators/registry.js";
+import { UsageError } from "../../../core/src/errors.js";
+import type { Command, Io } from "../command.js";
+import { repoRoot, SPEC_PATH } from "../../../core/src/repo.js";
 
 interface Args {
-  lang: Lang;
+  lang: string;
   check: boolean;
   spec?: string;
   out?: string;
 }
-
-/** An emitter as the command runs it. Modules load on demand, so other commands never pay for prettier or ajv. */
-type Generator = (ir: Ir, spec: LoadedSpec, root: string) => Promise<OutputFile[]>;
-
-const GENERATORS: Record<Exclude<Lang, "all">, Generator | undefined> = {
-  async ts(ir, spec, root) {
-    const ts = await import("../../../generators/typescript/index.js");
-    return ts.generate(ir, spec.doc, ts.readTypeScriptInputs(join(root, "generators", "typescript")));
-  },
-  async py(ir, _spec, root) {
-    const py = await import("../../../generators/python/index.js");
-    try {
-      return py.generate(ir, py.readPythonInputs(join(root, "generators", "python")), root);
-    } catch (e) {
-      if (e instanceof py.FormatterNotFound) throw new UsageError(e.message);
-      throw e;
-    }
-  },
-  async rs(ir, _spec, root) {
-    const rs = await import("../../../generators/rust/index.js");
-    try {
-      return rs.generate(ir, rs.readRustInputs(join(root, "generators", "rust")));
-    } catch (e) {
-      if (e instanceof rs.FormatterNotFound) throw new UsageError(e.message);
-      throw e;
-    }
-  },
-};
-
-/** The folder of each language under the output directory. */
-const OUT_DIRS: Record<Exclude<Lang, "all">, string> = { ts: "ts", py: "python", rs: "rust" };
 
 export const generateCommand: Command<Args> = {
   command: "generate",
   describe: "Generate the language bindings from the spec (or --check the committed ones)",
   builder: (y: Argv) =>
     y
-      .option("lang", { choices: LANGS, default: "all" as Lang, describe: "the bindings to generate (all: every language that has an emitter)" })
+      .option("lang", { choices: [...LANGUAGES.map((l) => l.id), "all"], default: "all", describe: "the bindings to generate (all: every registered language)" })
       .option("check", { type: "boolean", default: false, describe: "write nothing; fail if the files under the output directory differ from what the spec produces" })
       .option("spec", { type: "string", describe: `the spec file (default: ${SPEC_PATH})` })
       .option("out", { type: "string", describe: "the output directory, one folder per language (default: generated)" })
@@ -67,8 +33,7 @@ export const generateCommand: Command<Args> = {
       .example("$0 generate --lang ts --check", "verify the committed TypeScript package is up to date") as unknown as Argv<Args>,
   async run(args, io) {
     const root = repoRoot();
-    const langs = args.lang === "all" ? (Object.keys(GENERATORS) as Exclude<Lang, "all">[]).filter((l) => GENERATORS[l]) : [args.lang];
-    for (const lang of langs) if (GENERATORS[lang] === undefined) throw new UsageError(`no ${lang} emitter yet`);
+    const langs = args.lang === "all" ? LANGUAGES : [findLanguage(args.lang) ?? usage(`no ${args.lang} emitter`)];
     const spec = readSpec(args.spec, root);
     const findings = lintSpec(spec.doc);
     if (findings.length > 0) {
@@ -80,8 +45,9 @@ export const generateCommand: Command<Args> = {
     const outRoot = resolve(args.out ?? join(root, "generated"));
     let problems = 0;
     for (const lang of langs) {
-      const files = await GENERATORS[lang]!(ir, spec, root);
-      const dir = join(outRoot, OUT_DIRS[lang]);
+      const emitter = await lang.load();
+      const files = await emitter.generate(ir, { spec, root });
+      const dir = join(outRoot, lang.outDir);
       problems += args.check ? await check(dir, files, io) : await write(dir, files, io);
     }
     return problems === 0 ? 0 : 1;
@@ -122,4 +88,8 @@ async function check(dir: string, files: readonly OutputFile[], io: Io): Promise
 function display(dir: string): string {
   const rel = relative(process.cwd(), dir);
   return rel === "" ? "." : rel.startsWith("..") ? dir : rel;
+}
+
+function usage(message: string): never {
+  throw new UsageError(message);
 }

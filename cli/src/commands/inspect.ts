@@ -3,19 +3,19 @@
  * the bytes are not canonical and which rule they break. The tool for "two languages disagree".
  */
 import type { Argv } from "yargs";
-import { formatPath, VmpError } from "../errors.js";
+import { formatPath, VmpError } from "../../../core/src/errors.js";
 import { readInput } from "../io.js";
-import { toHex } from "../wire/hex.js";
-import type { Command } from "../main.js";
-import { canonicalize } from "../schema/canonical.js";
-import { explainDifferences } from "../schema/explain.js";
-import { defaultSpec } from "../schema/spec.js";
-import { selectType, validate } from "../schema/validate.js";
-import { bytesEqual } from "../value/model.js";
-import { encode } from "../wire/encode.js";
-import { decode } from "../wire/decode.js";
-import { formatInspect, inspect } from "../wire/inspect.js";
-import { parseJsonForm } from "../value/json-form.js";
+import { toHex } from "../../../reference/src/wire/hex.js";
+import type { Command } from "../command.js";
+import { canonicalize } from "../../../reference/src/schema/canonical.js";
+import { explainDifferences } from "../../../reference/src/schema/explain.js";
+import { defaultSpec } from "../../../reference/src/schema/spec.js";
+import { selectType, validate } from "../../../reference/src/schema/validate.js";
+import { bytesEqual } from "../../../reference/src/value/model.js";
+import { encode } from "../../../reference/src/wire/encode.js";
+import { decode } from "../../../reference/src/wire/decode.js";
+import { formatInspect, inspect } from "../../../reference/src/wire/inspect.js";
+import { parseJsonForm } from "../../../reference/src/value/json-form.js";
 
 interface Args {
   file: string;

@@ -3,10 +3,10 @@
  */
 import { resolve } from "node:path";
 import type { Argv } from "yargs";
-import { buildIr, loadSpec } from "../../../generators/ir/build.js";
-import { lintSpec } from "../../../generators/ir/lint.js";
-import type { Command } from "../main.js";
-import { repoRoot, SPEC_PATH } from "../schema/spec.js";
+import { buildIr, loadSpec } from "../../../core/src/ir/build.js";
+import { lintSpec } from "../../../core/src/ir/lint.js";
+import type { Command } from "../command.js";
+import { repoRoot, SPEC_PATH } from "../../../core/src/repo.js";
 
 interface Args {
   spec?: string;

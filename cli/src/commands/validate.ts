@@ -3,11 +3,11 @@
  * error with its kind, path and what was expected.
  */
 import type { Argv } from "yargs";
-import { formatPath, VmpError } from "../errors.js";
+import { formatPath, VmpError } from "../../../core/src/errors.js";
 import { readInput } from "../io.js";
-import type { Command } from "../main.js";
-import { defaultSpec } from "../schema/spec.js";
-import { validate } from "../schema/validate.js";
+import type { Command } from "../command.js";
+import { defaultSpec } from "../../../reference/src/schema/spec.js";
+import { validate } from "../../../reference/src/schema/validate.js";
 import { loadValue } from "./load.js";
 
 interface Args {

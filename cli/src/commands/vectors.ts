@@ -8,9 +8,10 @@ import { join } from "node:path";
 import type { Argv } from "yargs";
 import { buildManifest, RecipeError, serializeManifest, type ManifestJson } from "../../../conformance/src/build.js";
 import { MANIFESTS } from "../../../conformance/recipes/index.js";
-import type { Command } from "../main.js";
-import { newAjv } from "../schema/ajv.js";
-import { defaultSpec, repoRoot } from "../schema/spec.js";
+import type { Command } from "../command.js";
+import { newAjv } from "../../../reference/src/schema/ajv.js";
+import { defaultSpec } from "../../../reference/src/schema/spec.js";
+import { repoRoot } from "../../../core/src/repo.js";
 
 interface Args {
   check: boolean;

@@ -1,7 +1,7 @@
 """Type descriptors: the spec's types as runtime data.
 
 The generated ``schema.py`` of the package declares one descriptor per named type of the spec; the codec, the
-JSON form and validation walk them. They mirror the toolchain's IR (generators/ir/types.ts) and the TypeScript
+JSON form and validation walk them. They mirror the toolchain's IR (core/src/ir/types.ts) and the TypeScript
 runtime's descriptors (generators/typescript/runtime/schema.ts), reduced to what the runtime needs.
 """
 

@@ -2,7 +2,7 @@
 
 ``Writer`` writes the canonical forms (smallest headers, uint family for non-negative integers); ``Reader``
 accepts every valid form of every item and reports each defect as a :class:`VmpError` with the path and byte
-offset the reference decoder (cli/src/wire/decode.ts) gives. No declared length is trusted before the bytes are
+offset the reference decoder (reference/src/wire/decode.ts) gives. No declared length is trusted before the bytes are
 there, and nothing is allocated from a declared count.
 """
 

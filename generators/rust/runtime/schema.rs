@@ -1,7 +1,7 @@
 //! Type descriptors: the spec's types as runtime data.
 //!
 //! The generated `schema.rs` of the crate declares one `static` descriptor per named type of the spec; the codec,
-//! validation and the conformance testee walk them. They mirror the toolchain's IR (generators/ir/types.ts),
+//! validation and the conformance testee walk them. They mirror the toolchain's IR (core/src/ir/types.ts),
 //! reduced to what the runtime needs.
 
 use std::sync::OnceLock;

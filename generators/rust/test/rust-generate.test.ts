@@ -3,13 +3,14 @@
  * cycles, descriptors, constructors), determinism, and `vmp generate --lang rs` end to end (`--check` is clean right
  * after generating; cargo's `target/` and `Cargo.lock` are ignored).
  */
+import { readTables } from "../../../core/src/ir/tables.js";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../../cli/test/helpers.js";
-import { buildIr, loadSpec } from "../../ir/build.js";
-import type { Ir, TypeDef } from "../../ir/types.js";
+import { buildIr, loadSpec } from "../../../core/src/ir/build.js";
+import type { Ir, TypeDef } from "../../../core/src/ir/types.js";
 import { emit, findRustfmt, readRustInputs } from "../index.js";
 import { claim, rsNames, safeIdentifier, screamingSnake, snakeCase } from "../names.js";
 
@@ -74,6 +75,7 @@ function smallIr(): Ir {
     types,
     messages,
     zdata: [],
+    ...readTables({}),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Schema-directed decoding: reads a frame as a type descriptor and validates it on the way, with the error kinds
- * and paths of the reference validator (cli/src/schema/validate.ts, spec §8.3):
+ * and paths of the reference validator (reference/src/schema/validate.ts, spec §8.3):
  *
  * - a value of the wrong MessagePack kind is `WrongType` (also `nil` where the type is not nullable);
  * - a required field that is absent is `MissingField` at the field; an undeclared field of a closed record is

@@ -1,6 +1,6 @@
 /**
  * The strict MessagePack reader (spec §2, §3.11): accepts every valid form of every item and reports every defect
- * as a `VmpError` with the path and byte offset the reference decoder (cli/src/wire/decode.ts) gives.
+ * as a `VmpError` with the path and byte offset the reference decoder (reference/src/wire/decode.ts) gives.
  */
 import { VmpError, type ErrorKind } from "./errors.js";
 import { MAX_DEPTH } from "./wire.js";

@@ -1,7 +1,7 @@
 /**
  * Type descriptors: the spec's types as runtime data. The generated `schema.ts` of the package declares one
  * descriptor per named type of the spec; the codec, the JSON form and the validators walk them. They mirror the
- * toolchain's IR (generators/ir/types.ts), reduced to what the runtime needs.
+ * toolchain's IR (core/src/ir/types.ts), reduced to what the runtime needs.
  */
 
 /** A reference to a type in a field, an item or a map value. Named types are reached through thunks (`get`) so

@@ -4,7 +4,7 @@
  * registry of custom types (registry.ts). This module gathers them.
  *
  * `readKnownZData` turns the entries of a ZData map into these classes with the checks and error locations of
- * the reference (cli/src/schema/zdata.ts): closed field sets, dtype vocabulary, shapes computed exactly before
+ * the reference (reference/src/schema/zdata.ts): closed field sets, dtype vocabulary, shapes computed exactly before
  * anything is allocated, `len(b) == prod(shape) * itemsize`, bool bytes, safetensors headers checked before
  * slicing. Array payloads become typed-array views of the frame when their offset is aligned (zero-copy), copies
  * otherwise; big-endian payloads are swapped into a new buffer.

@@ -6,7 +6,7 @@
  *   a user builds: numbers, bigints, VmpFloat, Map, Uint8Array) gives the canonical bytes; default mode decodes too;
  * - invalid: decoding fails with the listed kind at the listed path.
  *
- * Then, beyond the vectors, the runtime against the reference implementation (cli/src) on frames made by mutating
+ * Then, beyond the vectors, the runtime against the reference implementation (reference/src) on frames made by mutating
  * every vector's bytes: the same verdict, the same error kind and path, the same canonical bytes.
  *
  * Message types are decoded with descriptors built from the spec's IR, the way the emitter declares them.
@@ -14,14 +14,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { VmpError as ReferenceError, formatPath as referencePath } from "../../../../cli/src/errors.js";
-import { canonicalize } from "../../../../cli/src/schema/canonical.js";
-import { defaultSpec } from "../../../../cli/src/schema/spec.js";
-import { validate } from "../../../../cli/src/schema/validate.js";
-import { decode as referenceDecode } from "../../../../cli/src/wire/decode.js";
-import { encode as referenceEncode } from "../../../../cli/src/wire/encode.js";
-import { buildIr, loadSpec } from "../../../ir/build.js";
-import type { TypeDef, TypeRef } from "../../../ir/types.js";
+import { VmpError as ReferenceError, formatPath as referencePath } from "../../../../core/src/errors.js";
+import { canonicalize } from "../../../../reference/src/schema/canonical.js";
+import { defaultSpec } from "../../../../reference/src/schema/spec.js";
+import { validate } from "../../../../reference/src/schema/validate.js";
+import { decode as referenceDecode } from "../../../../reference/src/wire/decode.js";
+import { encode as referenceEncode } from "../../../../reference/src/wire/encode.js";
+import { buildIr, loadSpec } from "../../../../core/src/ir/build.js";
+import type { TypeDef, TypeRef } from "../../../../core/src/ir/types.js";
 import { decode, decodeValue, encode, encodeValue } from "../../runtime/codec.js";
 import { VmpError, formatPath } from "../../runtime/errors.js";
 import type { NamedDesc, RecordDesc, TypeDesc } from "../../runtime/schema.js";

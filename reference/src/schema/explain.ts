@@ -2,7 +2,7 @@
  * Says, in words, how a decoded value differs from its canonical form: the schema-level half of `vmp inspect`
  * and `vmp diff` (wire-level header notes come from the tokenizer).
  */
-import { formatPath, type Path } from "../errors.js";
+import { formatPath, type Path } from "../../../core/src/errors.js";
 import { equals, floatNumber, get, type Value } from "../value/model.js";
 
 export function explainDifferences(actual: Value, canonical: Value, path: Path = []): string[] {

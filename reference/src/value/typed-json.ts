@@ -6,7 +6,7 @@
  * Reading starts from JS values that JSON.parse produced: JSON objects lose integer-like key order there, which is
  * why such keys may only appear inside `$map`.
  */
-import { formatPath, type Path } from "../errors.js";
+import { formatPath, type Path } from "../../../core/src/errors.js";
 import { INT64_MIN, UINT64_MAX, array, bin, bool, f32, f32Bits, f64, f64Bits, floatNumber } from "./model.js";
 import { int, map, nil, str, type FloatValue, type Value } from "./model.js";
 

@@ -6,7 +6,7 @@
  * UTF-8 and lone surrogates are refused. The form tables are exported so that `inspect` can name the canonical
  * form of what it sees.
  */
-import { VmpError, type Path } from "../errors.js";
+import { VmpError, type Path } from "../../../core/src/errors.js";
 import { INT64_MIN, UINT64_MAX, type Value } from "../value/model.js";
 import { MAX_DEPTH } from "./decode.js";
 

@@ -7,7 +7,7 @@
  * tell `1.0` from `1`, and returns objects that put integer-like keys first, losing the key order of the text.
  * The schema decides the wire type later (a float field holding `1` still encodes as float64).
  */
-import { VmpError, type ErrorKind, type Path } from "../errors.js";
+import { VmpError, type ErrorKind, type Path } from "../../../core/src/errors.js";
 import { MAX_DEPTH } from "../wire/decode.js";
 import { hasLoneSurrogate } from "../wire/encode.js";
 import { INT64_MIN, UINT64_MAX, array, bin, bool, f64, floatNumber, int, map, nil, str } from "./model.js";

@@ -91,6 +91,24 @@ export interface AliasDef extends DefCommon {
 
 export type TypeDef = RecordDef | UnionDef | AliasDef;
 
+/** An error kind of the spec's `x-vmp-errors` table, in table order. */
+export interface ErrorKindDef {
+  readonly name: string;
+  readonly description: string;
+}
+
+/** A dtype of the spec's `x-vmp-dtypes` table, in table order. */
+export interface DtypeDef {
+  /** The canonical (numpy) name: `float32`. */
+  readonly name: string;
+  /** Bytes per element. */
+  readonly itemSize: number;
+  /** numpy's type code without the byte-order character (`f4`); absent where numpy has none (`bfloat16`). */
+  readonly numpy?: string;
+  /** The safetensors dtype name (`F32`); absent where safetensors has none (the complex types). */
+  readonly safetensors?: string;
+}
+
 export interface Ir {
   readonly source: {
     /** Path of the spec file relative to the repository root. */
@@ -107,4 +125,8 @@ export interface Ir {
   readonly messages: readonly RecordDef[];
   /** The ZData variants, in declaration order. */
   readonly zdata: readonly RecordDef[];
+  /** The error kinds every binding reports (`x-vmp-errors`). */
+  readonly errorKinds: readonly ErrorKindDef[];
+  /** The dtype vocabulary of ZData arrays (`x-vmp-dtypes`). */
+  readonly dtypes: readonly DtypeDef[];
 }

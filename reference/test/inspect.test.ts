@@ -1,6 +1,6 @@
 /** The tolerant tokenizer behind `vmp inspect`: lines, canonical-form notes, and errors that agree with decode. */
 import { describe, expect, it } from "vitest";
-import { VmpError } from "../src/errors.js";
+import { VmpError } from "../../core/src/errors.js";
 import { decode } from "../src/wire/decode.js";
 import { formatInspect, inspect, type InspectLine } from "../src/wire/inspect.js";
 import { fromHex } from "../src/wire/hex.js";

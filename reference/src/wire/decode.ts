@@ -13,7 +13,7 @@
  *
  * The format table and `readHeader` are exported for `inspect`, which tokenizes the same way but tolerantly.
  */
-import { VmpError, type ErrorKind, type Path } from "../errors.js";
+import { VmpError, type ErrorKind, type Path } from "../../../core/src/errors.js";
 import { array, bin, bool, f32Bits, f64Bits, int, map, nil, str, type Value } from "../value/model.js";
 
 /** At most this many nested containers (decisions §2); the next one is `DepthExceeded`. */

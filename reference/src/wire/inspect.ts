@@ -6,7 +6,7 @@
  * same kind, at the same offset, as `decode`) and ends with a line for it. Like the decoder it is iterative and
  * never trusts a declared length, so hostile input costs time and memory proportional to its size.
  */
-import type { ErrorKind } from "../errors.js";
+import type { ErrorKind } from "../../../core/src/errors.js";
 import { floatNumber } from "../value/model.js";
 import { MAX_DEPTH, formatOf, readHeader, utf8Decoder, type Family, type Header } from "./decode.js";
 import { canonicalIntForm, canonicalLengthForm } from "./encode.js";

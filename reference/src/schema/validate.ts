@@ -6,7 +6,7 @@
  * schema describes. What JSON Schema cannot check (ZData arithmetic, exact 64-bit ranges) is checked here.
  */
 import type { ErrorObject } from "ajv";
-import { VmpError, type ErrorKind, type Path } from "../errors.js";
+import { VmpError, type ErrorKind, type Path } from "../../../core/src/errors.js";
 import { floatNumber, get, type Value } from "../value/model.js";
 import { canonicalize, refTo, type Problem } from "./canonical.js";
 import type { Spec } from "./spec.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { lintSpec } from "../ir/lint.js";
+import { lintSpec } from "../src/ir/lint.js";
 
 const base = () => ({
   $schema: "https://json-schema.org/draft/2020-12/schema",

@@ -1,6 +1,6 @@
 /** The JSON form (decisions §2a): exact integers, text key order, __bytes__, clear errors. */
 import { describe, expect, it } from "vitest";
-import { VmpError, type ErrorKind } from "../src/errors.js";
+import { VmpError, type ErrorKind } from "../../core/src/errors.js";
 import { parseJsonForm, printJsonForm } from "../src/value/json-form.js";
 import { array, bin, bool, equals, f32, f64, f64Bits, int, map, nil, str, type Value } from "../src/value/model.js";
 

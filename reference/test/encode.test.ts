@@ -3,7 +3,7 @@
  * from the format table (the derivation is the comment next to it), never produced by running an encoder.
  */
 import { describe, expect, it } from "vitest";
-import { VmpError } from "../src/errors.js";
+import { VmpError } from "../../core/src/errors.js";
 import { array, bin, bool, f32, f32Bits, f64, f64Bits, int, map, nil, str, type Value } from "../src/value/model.js";
 import { encode } from "../src/wire/encode.js";
 import { toHex } from "../src/wire/hex.js";

@@ -2,13 +2,17 @@
  * `vmp lint`: checks a spec document against the VMP schema profile (protocol/PROFILE.md) and reports every
  * violation with its JSON Pointer and a one-line reason. Generators run only on a spec with no findings.
  */
-import { SpecError } from "../../cli/src/errors.js";
+import { SpecError } from "../errors.js";
+import { lintTables } from "./tables.js";
 import { FLOAT_WIRES, INT_WIRES, intWireRange, type IntWire } from "./types.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
 
-const ROOT_KEYS = new Set(["$schema", "$id", "title", "description", "x-vmp-version", "$defs", "$comment"]);
+/** The profile's own keywords, which JSON Schema validators (ajv in strict mode) must accept as annotations. */
+export const PROFILE_KEYWORDS = ["x-vmp-wire", "x-vmp-open", "x-vmp-kind", "x-vmp-ztype", "x-vmp-event", "x-vmp-version", "x-vmp-errors", "x-vmp-dtypes"];
+
+const ROOT_KEYS = new Set(["$schema", "$id", "title", "description", "x-vmp-version", "x-vmp-errors", "x-vmp-dtypes", "$defs", "$comment"]);
 const SCHEMA_KEYWORDS = new Set([
   "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems", "$ref", "oneOf",
   "discriminator", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
@@ -39,6 +43,7 @@ export function lintSpec(doc: unknown): SpecError[] {
   if (root.$schema !== DRAFT_2020) report("/$schema", `must be "${DRAFT_2020}"`);
   for (const key of ["$id", "title", "x-vmp-version"]) if (typeof root[key] !== "string") report(`/${key}`, `"${key}" is required and must be a string`);
   if (typeof root["x-vmp-version"] === "string" && !/^\d+\.\d+\.\d+$/.test(root["x-vmp-version"])) report("/x-vmp-version", "must be a semver version such as 1.0.0");
+  lintTables(root, report);
   const defs = root.$defs;
   if (!isObj(defs)) {
     report("/$defs", "the spec must define its types in $defs");

@@ -3,7 +3,7 @@
  * shape arithmetic in 64 bits, `len(b) == prod(shape) * itemsize`, image magic numbers, safetensors headers
  * checked before any slicing, and the vrpc-ts typed-array forms read as 1-D arrays.
  */
-import { VmpError, type Path } from "../errors.js";
+import { VmpError, type Path } from "../../../core/src/errors.js";
 import { array, bin, get, int, map, str, UINT64_MAX, type MapValue, type Value } from "../value/model.js";
 
 /** Item size in bytes of every canonical dtype. */

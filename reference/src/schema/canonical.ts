@@ -5,8 +5,8 @@
  * ZData is normalised (canonical dtype names, little-endian data, vrpc-ts typed arrays as `numpy.ndarray`).
  * Free-form values (`Any`) keep the producer's types and order.
  */
-import type { RecordDef, TypeRef } from "../../../generators/ir/types.js";
-import { VmpError, type Path } from "../errors.js";
+import type { RecordDef, TypeRef } from "../../../core/src/ir/types.js";
+import { VmpError, type Path } from "../../../core/src/errors.js";
 import { array, f32, f32Bits, f64, f64Bits, floatNumber, int, map, type FloatValue, type MapValue, type Value } from "../value/model.js";
 import type { Spec } from "./spec.js";
 import { checkZData, isZData, type ZDataOptions } from "./zdata.js";

@@ -1,6 +1,6 @@
 /** The reference decoder: every valid form accepted, every invalid input rejected with kind, path and offset. */
 import { describe, expect, it } from "vitest";
-import { VmpError, type ErrorKind } from "../src/errors.js";
+import { VmpError, type ErrorKind } from "../../core/src/errors.js";
 import { INT64_MIN, UINT64_MAX, array, bin, bool, equals, f32, f32Bits, f64, f64Bits, int, map, nil, str, type Value } from "../src/value/model.js";
 import { decode } from "../src/wire/decode.js";
 import { encode } from "../src/wire/encode.js";

@@ -5,8 +5,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { SpecError, UsageError } from "../../cli/src/errors.js";
+import { SpecError, UsageError } from "../errors.js";
 import { lintSpec } from "./lint.js";
+import { readTables } from "./tables.js";
 import {
   intWireRange,
   type EventInfo,
@@ -69,6 +70,7 @@ export function buildIr(spec: LoadedSpec): Ir {
     types,
     messages: records.filter((r) => r.event !== undefined),
     zdata: records.filter((r) => r.ztype !== undefined),
+    ...readTables(root),
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildIr, loadSpec } from "../ir/build.js";
-import type { RecordDef, TypeRef } from "../ir/types.js";
+import { buildIr, loadSpec } from "../src/ir/build.js";
+import type { RecordDef, TypeRef } from "../src/ir/types.js";
 
 const ir = buildIr(loadSpec("protocol/vmp.schema.json"));
 const record = (name: string) => {

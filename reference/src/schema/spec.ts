@@ -1,30 +1,15 @@
 /**
  * The spec as the toolchain uses it: the IR plus ajv validators compiled on first use.
  */
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PROFILE_KEYWORDS } from "../../../core/src/ir/lint.js";
+import { join, resolve } from "node:path";
 import type { ValidateFunction } from "ajv";
-import { buildIr, loadSpec, type LoadedSpec } from "../../../generators/ir/build.js";
-import type { Ir, RecordDef } from "../../../generators/ir/types.js";
-import { UsageError } from "../errors.js";
+import { buildIr, loadSpec, type LoadedSpec } from "../../../core/src/ir/build.js";
+import type { Ir, RecordDef } from "../../../core/src/ir/types.js";
+import { UsageError } from "../../../core/src/errors.js";
+import { repoRoot, SPEC_PATH } from "../../../core/src/repo.js";
 import { newAjv } from "./ajv.js";
 
-/** The profile's own keywords, registered so that ajv's strict mode accepts them as annotations. */
-export const PROFILE_KEYWORDS = ["x-vmp-wire", "x-vmp-open", "x-vmp-kind", "x-vmp-ztype", "x-vmp-event", "x-vmp-version"];
-
-export const SPEC_PATH = "protocol/vmp.schema.json";
-
-/** The repository root: the nearest ancestor of this module that holds the spec. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, SPEC_PATH))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new UsageError(`cannot find ${SPEC_PATH} above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
 
 export class Spec {
   readonly ir: Ir;
