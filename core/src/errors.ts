@@ -1,29 +1,17 @@
 /**
- * The one error taxonomy shared by every binding (decisions §6, spec §8). Bindings compare errors by kind, never
- * by message; the message names the path and what was expected.
+ * The one error taxonomy shared by every binding (SPEC §8). Its kinds are the spec's `x-vmp-errors` table, so no
+ * list of them is kept here. Bindings compare errors by kind, never by message; the message names the path and
+ * what was expected.
  */
-export const ERROR_KINDS = [
-  "Truncated",
-  "TrailingBytes",
-  "InvalidUtf8",
-  "NonStringKey",
-  "DuplicateKey",
-  "DepthExceeded",
-  "UnsupportedExt",
-  "UnknownZType",
-  "UnsupportedDtype",
-  "ShapeMismatch",
-  "InvalidShape",
-  "MissingField",
-  "WrongType",
-  "IntegerOutOfRange",
-  "InvalidValue",
-] as const;
+import { baseTables } from "./ir/tables.js";
+/** The error kinds of the spec's `x-vmp-errors` table, in table order. */
+export const ERROR_KINDS: readonly string[] = baseTables().errorKinds.map((k) => k.name);
 
-export type ErrorKind = (typeof ERROR_KINDS)[number];
+/** One of ERROR_KINDS (checked when a VmpError is made). */
+export type ErrorKind = string;
 
 export function isErrorKind(s: string): s is ErrorKind {
-  return (ERROR_KINDS as readonly string[]).includes(s);
+  return ERROR_KINDS.includes(s);
 }
 
 /** A path into a value: map keys and array indices, printed as `data.nodes[3].b`. */
@@ -56,6 +44,7 @@ export class VmpError extends Error {
     readonly offset?: number,
   ) {
     super(`${kind} at ${formatPath(path)}${offset === undefined ? "" : ` (byte ${offset})`}: ${reason}`);
+    if (!isErrorKind(kind)) throw new Error(`internal: ${JSON.stringify(kind)} is not an error kind of the spec (x-vmp-errors)`);
   }
 }
 

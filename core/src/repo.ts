@@ -2,18 +2,18 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "./errors.js";
 
 /** The project's spec, relative to the repository root. */
 export const SPEC_PATH = "protocol/vmp.schema.json";
 
-/** The repository root: the nearest ancestor of this module that holds the spec. */
+/** The repository root: the nearest ancestor of this module that holds the spec and a package.json (not dist/). */
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, SPEC_PATH))) return dir;
+    if (existsSync(join(dir, SPEC_PATH)) && existsSync(join(dir, "package.json"))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new UsageError(`cannot find ${SPEC_PATH} above ${fileURLToPath(import.meta.url)}`);
+    // Only a broken installation gets here (the toolchain ships its spec), so this is not a usage error.
+    if (parent === dir) throw new Error(`cannot find ${SPEC_PATH} above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }

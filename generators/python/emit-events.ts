@@ -9,25 +9,20 @@
  */
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
-import type { Field, Ir, RecordDef, TypeRef } from "../../core/src/ir/types.js";
-import { catalogue, typeContext, VALUE_MODULE } from "./emit-types.js";
+import { FALLBACK_ENVELOPE, protocolOf, type FactoryParam, type FactoryPlan, type FieldValue, type ProtocolFacts } from "../../core/src/ir/protocol.js";
+import type { Ir, RecordDef } from "../../core/src/ir/types.js";
+import { typeContext, VALUE_MODULE } from "./emit-types.js";
 import { join, printDocstring, pyFile, str } from "./file.js";
-import { claim, type PyNames } from "./names.js";
+import { claim, snakeCase, type PyNames } from "./names.js";
 import { typeExpr, type TypeContext } from "./type-expr.js";
 
 const TYPES_MODULE = ".types";
-
-/** vrpc-py's parameter names where they differ from the wire name, by message type and field. */
-const PARAM_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = { SetEvent: { data: "scene" } };
 
 interface Param {
   readonly name: string;
   readonly type: Printable;
   /** The default value's code; undefined for a required parameter. */
   readonly default?: Printable;
-  /** 0 etype/request, 1 payload, 2 key, 3 other required, 4 optional envelope field, 5 ts, 6 the message's own. */
-  readonly rank: number;
-  readonly order: number;
 }
 
 interface Plan {
@@ -44,8 +39,8 @@ export function emitEvents(ir: Ir, names: PyNames, source: HeaderSource, hasZDat
   const f = pyFile("vmp_protocol/events.py", source, "Factories for the messages of the Vuer Message Protocol, with vrpc-py's names and signatures.");
   const base = typeContext(f, names, hasZDataAlias);
   const ctx: TypeContext = { ...base, ref: (n) => f.import(names.type(n), TYPES_MODULE) };
-  const envelopes = ir.messages.filter((m) => m.event!.envelope === m.name && m.name !== "Message");
-  const plans = [...catalogue(ir), ...envelopes].map((m) => (m.name === "RpcResponse" ? rpcResponse(f, ir, m, names, ctx) : plan(f, ir, m, names, ctx)));
+  const facts = protocolOf(ir);
+  const plans = facts.factories.map((factory) => plan(f, factory, names, ctx, facts));
   for (const p of plans) f.declare(p.name);
   f.declare("_now");
   f.print("def _now() -> int:");
@@ -61,169 +56,104 @@ export function emitEvents(ir: Ir, names: PyNames, source: HeaderSource, hasZDat
   return f;
 }
 
-function envelopeOf(ir: Ir, m: RecordDef): RecordDef | undefined {
-  const e = ir.types.get(m.event!.envelope);
-  return e?.kind === "record" && e !== m ? e : undefined;
-}
-
-function plan(f: GeneratedFile, ir: Ir, m: RecordDef, names: PyNames, ctx: TypeContext): Plan {
-  const ev = m.event!;
-  const attrs = names.attrs(m).fields;
+/** The IR's factory plan in Python: keyword-capable parameters with defaults, a prelude, the constructor call. */
+function plan(f: GeneratedFile, factory: FactoryPlan, names: PyNames, ctx: TypeContext, facts: ProtocolFacts): Plan {
+  const m = factory.message;
+  const p: Plan = { name: names.factory(m.name), message: m, params: [], prelude: [], args: [], notes: [] };
+  const UNSET = f.import("UNSET", VALUE_MODULE);
+  const Unset = f.import("UnsetType", VALUE_MODULE);
+  // Names are claimed in wire order, so a clash renames the later field.
   const taken = new Set<string>(["uuid4", "time"]);
-  const p: Plan = { name: names.factory(m.name), message: m, params: [], prelude: [], args: [], notes: [] };
-  const has = (n: string) => m.fields.find((x) => x.name === n);
-  const isRequest = has("uuid") !== undefined && has("rtype") !== undefined;
-  const request = ev.etypePattern !== undefined ? pairedRequest(ir, ev.etypePattern) : undefined;
-  const payload = ["data", "value"].find((n) => has(n) !== undefined);
-  const envelope = envelopeOf(ir, m);
-  const inEnvelope = (n: string) => envelope === undefined || envelope.fields.some((x) => x.name === n);
-  const UNSET = f.import("UNSET", VALUE_MODULE);
-  const Unset = f.import("UnsetType", VALUE_MODULE);
-  let order = 0;
-  /** A parameter for a field; an optional one ranks as an envelope field (4) or as the message's own (6). */
-  const param = (field: Field, rank: number, optionalRank = inEnvelope(field.name) ? 4 : 6): string => {
-    const name = claim(taken, PARAM_NAMES[m.name]?.[field.name] ?? snake(field.name));
-    const type = typeExpr(field.type, ctx);
-    if (field.required) p.params.push({ name, type, rank, order: order++ });
-    else p.params.push({ name, type: [type, " | ", Unset], default: UNSET, rank: optionalRank, order: order++ });
-    return name;
-  };
-  let etypeParam: string | undefined;
-  m.fields.forEach((field, i) => {
-    const arg = (value: Printable) => p.args.push([attrs[i]!, "=", value]);
-    switch (field.name) {
-      case "ts":
-        p.params.push({ name: claim(taken, "ts"), type: [typeExpr(field.type, ctx), " | None"], default: "None", rank: 5, order: order++ });
-        p.notes.push("`ts` defaults to the current time (`ts=0` stays 0).");
-        arg("_now() if ts is None else ts");
-        return;
-      case "etype":
-        if (ev.etype !== undefined) return; // the dataclass's default
-        if (request !== undefined) {
-          p.params.push({ name: claim(taken, "request"), type: ctx.ref(request.def.name), rank: 0, order: order++ });
-          p.notes.push("`request` is the request this answers: its `rtype` is this message's `etype`.");
-          arg("request.rtype");
-        } else {
-          etypeParam = param({ ...field, required: true }, 0);
-          arg(etypeParam);
-        }
-        return;
-      case "uuid":
-        if (isRequest) {
-          p.params.push({ name: claim(taken, "uuid"), type: "str | None", default: "None", rank: 4, order: order++ });
-          p.notes.push("`uuid` defaults to a random UUID.");
-          p.prelude.push(["uuid = str(", f.import("uuid4", "uuid"), "()) if uuid is None else uuid"]);
-          arg("uuid");
-          return;
-        }
+  const pyName = new Map<FactoryParam, string>();
+  for (const x of [...factory.params].sort((a, b) => a.order - b.order)) {
+    pyName.set(x, claim(taken, x.role === "request" && factory.answersAnyRequest ? "request_or_etype" : (x.vrpcName ?? snakeCase(x.name))));
+  }
+  for (const x of factory.params) {
+    const name = pyName.get(x)!;
+    const type = typeExpr(x.field.type, ctx);
+    switch (x.role) {
+      case "request": {
+        const requests = factory.answersAnyRequest
+          ? ["str", ...["RpcRequest", "ServerRpcRequest", FALLBACK_ENVELOPE].filter((n) => facts.envelopes.some((e) => e.name === n) || facts.fallback?.name === n).map((n) => ctx.ref(n))]
+          : [ctx.ref(facts.pairedRequest(m)!.def.name)];
+        p.params.push({ name, type: join(requests, " | ") });
         break;
-      case "rtype":
-        if (isRequest) {
-          const prefix = field.type.kind === "string" ? patternPrefix(field.type.pattern) : undefined;
-          if (etypeParam !== undefined && prefix === undefined) {
-            p.params.push({ name: claim(taken, "rtype"), type: "str | None", default: "None", rank: 4, order: order++ });
-            p.notes.push(`\`rtype\` defaults to \`{etype}_RESPONSE@{uuid}\`.`);
-            arg(["f\"{", etypeParam, '}_RESPONSE@{uuid}" if rtype is None else rtype']);
-          } else {
-            const head = prefix ?? `${ev.etype ?? ""}_RESPONSE@`;
-            p.notes.push(`\`rtype\` is \`${head}{uuid}\`.`);
-            arg(["f", str(`${head.replace(/[{}]/g, "$&$&")}{uuid}`).replace("{{uuid}}", "{uuid}")]);
-          }
-          return;
-        }
-        break;
-      case "key":
-        if (request?.key) {
-          arg(`request.${names.attrs(request.def).fields[request.def.fields.indexOf(request.key)]!}`);
-          return;
-        }
-        arg(param(field, 2));
-        return;
-    }
-    if (field.name === payload) {
-      if (field.type.kind === "null") return arg("None");
-      const record = closedRecord(ir, field.type);
-      if (ev.envelope === "ServerEvent" && field.required && record !== undefined && !record.fields.some((x) => ["ts", "uuid"].includes(x.name) || has(x.name))) {
-        const inner = names.attrs(record).fields;
-        const values = record.fields.map((x, j) => [inner[j]!, "=", param(x, 1, 4)]);
-        return arg([ctx.ref(record.name), "(", join(values, ", "), ")"]);
       }
-      return arg(param(field, 1));
-    }
-    arg(param(field, field.required ? 3 : 4));
-  });
-  p.params.sort((a, b) => a.rank - b.rank || a.order - b.order);
-  return p;
-}
-
-/** `create_rpc_response(request_or_etype, data=UNSET, value=UNSET, ok=True, error=None, ts=None, ...)`. */
-function rpcResponse(f: GeneratedFile, ir: Ir, m: RecordDef, names: PyNames, ctx: TypeContext): Plan {
-  const attrs = names.attrs(m).fields;
-  const p: Plan = { name: names.factory(m.name), message: m, params: [], prelude: [], args: [], notes: [] };
-  const requests = ["RpcRequest", "ServerRpcRequest", "Message"].filter((n) => ir.types.has(n)).map((n) => ctx.ref(n));
-  p.params.push({ name: "request_or_etype", type: join(["str", ...requests], " | "), rank: 0, order: 0 });
-  p.notes.push(
-    "The response's `etype` is `request_or_etype` when it is a string, else the request's `rtype`, or `{etype}_RESPONSE@{uuid}` when the request has none.",
-  );
-  p.prelude.push(["if isinstance(request_or_etype, str):"], ["    etype = request_or_etype"]);
-  p.prelude.push(["elif isinstance(request_or_etype.rtype, str):"], ["    etype = request_or_etype.rtype"]);
-  p.prelude.push(["elif isinstance(request_or_etype.uuid, str):"], ['    etype = f"{request_or_etype.etype}_RESPONSE@{request_or_etype.uuid}"']);
-  p.prelude.push(["else:"], ['    raise ValueError(f"create_rpc_response: the request {request_or_etype.etype} has neither an rtype nor a uuid")']);
-  const UNSET = f.import("UNSET", VALUE_MODULE);
-  const Unset = f.import("UnsetType", VALUE_MODULE);
-  m.fields.forEach((field, i) => {
-    const arg = (value: Printable) => p.args.push([attrs[i]!, "=", value]);
-    const type = typeExpr(field.type, ctx);
-    switch (field.name) {
-      case "etype":
-        return arg("etype");
       case "ts":
-        p.params.push({ name: "ts", type: [type, " | None"], default: "None", rank: 5, order: i });
-        p.notes.push("`ts` defaults to the current time (`ts=0` stays 0).");
-        return arg("_now() if ts is None else ts");
       case "ok":
-        p.params.push({ name: "ok", type, default: "True", rank: 4, order: i - 10 });
-        return arg("ok");
+        p.params.push({ name, type: [type, " | None"], default: "None" });
+        break;
+      case "uuid":
+      case "rtype":
+        p.params.push({ name, type: "str | None", default: "None" });
+        break;
       case "error":
-        p.params.push({ name: "error", type, default: "None", rank: 4, order: i - 10 });
-        p.notes.push("`ok` and `error` are always written; `error` is nil on success.");
-        return arg("error");
-      default: {
-        const name = claim(new Set(["request_or_etype", "ok", "error", "ts", "etype"]), snake(field.name));
-        p.params.push({ name, type: field.required ? type : [type, " | ", Unset], default: field.required ? undefined : UNSET, rank: field.name === "data" || field.name === "value" ? 1 : 6, order: i });
-        return arg(name);
-      }
-    }
-  });
-  p.params.sort((a, b) => a.rank - b.rank || a.order - b.order);
-  return p;
-}
-
-function snake(name: string): string {
-  return name.replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
-}
-
-function closedRecord(ir: Ir, t: TypeRef): RecordDef | undefined {
-  let def = t.kind === "ref" ? ir.types.get(t.name) : undefined;
-  while (def?.kind === "alias" && def.type.kind === "ref") def = ir.types.get(def.type.name);
-  return def?.kind === "record" && !def.open && def.ztype === undefined ? def : undefined;
-}
-
-/** The request whose required `rtype` has the pattern a response's `etype` has (`GRAB_RENDER_RESPONSE@…`). */
-function pairedRequest(ir: Ir, pattern: string): { def: RecordDef; key: Field | undefined } | undefined {
-  for (const def of ir.messages) {
-    const rtype = def.fields.find((x) => x.name === "rtype");
-    if (rtype?.required && rtype.type.kind === "string" && rtype.type.pattern === pattern && def.event?.etype !== undefined) {
-      return { def, key: def.fields.find((x) => x.name === "key") };
+        p.params.push({ name, type, default: "None" });
+        break;
+      default:
+        p.params.push(x.required ? { name, type } : { name, type: [type, " | ", Unset], default: UNSET });
     }
   }
-  return undefined;
+  const attrs = names.attrs(m).fields;
+  factory.slots.forEach((slot, i) => {
+    const value = valueOf(slot.value, p, pyName, f, names, ctx);
+    if (value !== undefined) p.args.push([attrs[i]!, "=", value]);
+  });
+  return p;
 }
 
-/** The literal prefix of a `^PREFIX.+$` pattern, or undefined for any other pattern. */
-function patternPrefix(pattern: string | undefined): string | undefined {
-  const m = pattern === undefined ? null : /^\^([A-Za-z0-9_@:/ -]+)\.[+*]\$$/.exec(pattern);
-  return m ? m[1] : undefined;
+/** The constructor argument of one field (undefined: the dataclass's default, a catalogued etype). */
+function valueOf(v: FieldValue, p: Plan, pyName: ReadonlyMap<FactoryParam, string>, f: GeneratedFile, names: PyNames, ctx: TypeContext): Printable | undefined {
+  switch (v.kind) {
+    case "param":
+      return pyName.get(v.param)!;
+    case "now":
+      p.notes.push("`ts` defaults to the current time (`ts=0` stays 0).");
+      return `_now() if ${pyName.get(v.param)} is None else ${pyName.get(v.param)}`;
+    case "const":
+      return undefined;
+    case "null":
+      return "None";
+    case "record": {
+      const inner = names.attrs(v.record).fields;
+      return [ctx.ref(v.record.name), "(", join(v.slots.map((s, j) => [inner[j]!, "=", valueOf(s.value, p, pyName, f, names, ctx)!]), ", "), ")"];
+    }
+    case "uuid": {
+      const name = pyName.get(v.param)!;
+      p.notes.push("`uuid` defaults to a random UUID.");
+      p.prelude.push([name, " = str(", f.import("uuid4", "uuid"), `()) if ${name} is None else ${name}`]);
+      return name;
+    }
+    case "rtype":
+      p.notes.push(`\`rtype\` is \`${v.prefix}{uuid}\`.`);
+      return ["f", str(`${v.prefix.replace(/[{}]/g, "$&$&")}{uuid}`).replace("{{uuid}}", "{uuid}")];
+    case "rtype-default": {
+      const name = pyName.get(v.param)!;
+      p.notes.push("`rtype` defaults to `{etype}_RESPONSE@{uuid}`.");
+      return [`f"{${pyName.get(v.etype)}}_RESPONSE@{uuid}" if ${name} is None else ${name}`];
+    }
+    case "request": {
+      const from = names.attrs(v.request.def).fields[v.request.def.fields.indexOf(v.from)]!;
+      if (v.from.name === "rtype") p.notes.push("`request` is the request this answers: its `rtype` is this message's `etype`.");
+      return `${pyName.get(v.param)}.${from}`;
+    }
+    case "answer": {
+      const r = pyName.get(v.param)!;
+      p.notes.push("The response's `etype` is `" + r + "` when it is a string, else the request's `rtype`, or `{etype}_RESPONSE@{uuid}` when the request has none.");
+      p.prelude.push([`if isinstance(${r}, str):`], ["    etype = ", r], [`elif isinstance(${r}.rtype, str):`], [`    etype = ${r}.rtype`]);
+      p.prelude.push([`elif isinstance(${r}.uuid, str):`], [`    etype = f"{${r}.etype}_RESPONSE@{${r}.uuid}"`]);
+      p.prelude.push(["else:"], [`    raise ValueError(f"${p.name}: the request {${r}.etype} has neither an rtype nor a uuid")`]);
+      return "etype";
+    }
+    case "ok": {
+      const name = pyName.get(v.param)!;
+      p.notes.push("`ok` defaults to whether `error` is None; `ok` and `error` are always written, `error` is nil on success.");
+      const error = [...pyName].find(([x]) => x.role === "error")?.[1] ?? "error";
+      return `(${error} is None) if ${name} is None else ${name}`;
+    }
+    case "error":
+      return pyName.get(v.param)!;
+  }
 }
 
 function printFactory(f: GeneratedFile, p: Plan, ctx: TypeContext, names: PyNames): void {

@@ -10,23 +10,17 @@
  */
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
-import type { Field, Ir, RecordDef, TypeRef } from "../../core/src/ir/types.js";
-import { catalogue } from "./emit-types.js";
+import { protocolOf, type FactoryParam, type FactoryPlan, type FieldValue } from "../../core/src/ir/protocol.js";
+import type { Ir, RecordDef, TypeRef } from "../../core/src/ir/types.js";
 import { join, printDoc, rsFile, str } from "./file.js";
 import { claim, snakeCase, type RsNames } from "./names.js";
 import { needsBox, resolveAliases, typeContext, typeExpr, type TypeContext } from "./type-expr.js";
 
 const TYPES_MODULE = "crate::types";
 
-/** The Python factories' parameter names where they differ from the wire name, by message type and field. */
-const PARAM_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = { SetEvent: { data: "scene" } };
-
 interface Param {
   readonly name: string;
   readonly type: Printable;
-  /** 0 etype/request, 1 payload, 2 key, 3 other required, 4 optional envelope field, 6 the message's own. */
-  readonly rank: number;
-  readonly order: number;
 }
 
 interface Plan {
@@ -54,8 +48,7 @@ export function emitEvents(ir: Ir, names: RsNames, source: HeaderSource): Genera
   );
   const local = new Set<string>(["now_ms", "new_uuid"]);
   const ctx = typeContext(f, ir, local, (n) => f.import(names.type(n), TYPES_MODULE));
-  const envelopes = ir.messages.filter((m) => m.event!.envelope === m.name && m.name !== "Message");
-  const plans = [...catalogue(ir), ...envelopes].map((m) => plan(ir, m, names, ctx));
+  const plans = protocolOf(ir).factories.map((factory) => plan(ir, factory, names, ctx));
   for (const p of plans) {
     local.add(p.name);
     local.add(p.nameAt);
@@ -88,166 +81,112 @@ export function emitEvents(ir: Ir, names: RsNames, source: HeaderSource): Genera
   return f;
 }
 
-function envelopeOf(ir: Ir, m: RecordDef): RecordDef | undefined {
-  const e = ir.types.get(m.event!.envelope);
-  return e?.kind === "record" && e !== m ? e : undefined;
-}
-
 function isString(ir: Ir, t: TypeRef): boolean {
   return resolveAliases(ir, t).kind === "string";
 }
 
-function plan(ir: Ir, m: RecordDef, names: RsNames, ctx: TypeContext): Plan {
-  const ev = m.event!;
-  const attrs = names.fields(m).fields;
-  const taken = new Set<string>(["now_ms", "new_uuid", "ts"]);
+/**
+ * The IR's factory plan in Rust: positional parameters (`Option`s for optional fields, `impl Into<String>` for
+ * required strings; `ts` only in the `_at` twin), `let` statements for computed fields, a struct literal.
+ */
+function plan(ir: Ir, factory: FactoryPlan, names: RsNames, ctx: TypeContext): Plan {
+  const m = factory.message;
   const p: Plan = { name: names.factory(m.name), nameAt: names.factoryAt(m.name), message: m, params: [], prelude: [], inits: [], notes: [] };
-  const has = (n: string) => m.fields.find((x) => x.name === n);
-  const isRequest = has("uuid") !== undefined && has("rtype") !== undefined;
-  const request = ev.etypePattern !== undefined ? pairedRequest(ir, ev.etypePattern) : undefined;
-  const payload = ["data", "value"].find((n) => has(n) !== undefined);
-  const envelope = envelopeOf(ir, m);
-  const inEnvelope = (n: string) => envelope === undefined || envelope.fields.some((x) => x.name === n);
-  const isResponseEnvelope = m.name === "RpcResponse" && envelope === undefined;
-  let order = 0;
-  const init = (attr: string, value: Printable, required: boolean) => {
-    const v: Printable = required ? value : ["Some(", value, ")"];
-    p.inits.push(v === attr ? attr : [attr, ": ", v]);
-  };
-  /** A parameter's value as is: an optional field's parameter is already an `Option`. */
-  const pass = (attr: string, value: Printable) => {
-    p.inits.push(value === attr ? attr : [attr, ": ", value]);
-  };
-  /** A parameter for `field` of record `owner`; returns the expression of its value. */
-  const param = (owner: RecordDef, field: Field, rank: number, optionalRank: number): Printable => {
-    const name = claim(taken, PARAM_NAMES[m.name]?.[field.name] ?? snakeCase(field.name));
-    const type = typeExpr(field.type, ctx, needsBox(ir, owner.name, field.type));
-    if (field.required && isString(ir, field.type)) {
-      p.params.push({ name, type: "impl Into<String>", rank, order: order++ });
-      return [name, ".into()"];
+  // Names are claimed in wire order, so a clash renames the later field.
+  const taken = new Set<string>(["now_ms", "new_uuid", "ts"]);
+  const rsName = new Map<FactoryParam, string>();
+  for (const x of [...factory.params].sort((a, b) => a.order - b.order)) {
+    if (x.role !== "ts") rsName.set(x, claim(taken, x.role === "request" && factory.answersAnyRequest ? "etype" : (x.vrpcName ?? snakeCase(x.name))));
+  }
+  /** The expression each parameter contributes (`name`, or `name.into()` for an `impl Into<String>`). */
+  const expr = new Map<FactoryParam, Printable>();
+  for (const x of factory.params) {
+    const name = rsName.get(x);
+    if (name === undefined) continue;
+    expr.set(x, name);
+    if (x.role === "etype" || (x.role === "request" && factory.answersAnyRequest)) {
+      p.params.push({ name, type: "impl Into<String>" });
+      p.prelude.push([`let ${name}: String = ${name}.into();`]);
+    } else if (x.role === "request") p.params.push({ name, type: ["&", ctx.ref(x.role === "request" ? requestOf(factory).name : m.name)] });
+    else if (x.role === "uuid" || x.role === "rtype") p.params.push({ name, type: "Option<String>" });
+    else if (x.role === "ok") p.params.push({ name, type: "bool" });
+    else if (x.role === "error") {
+      const t = resolveAliases(ir, x.field.type);
+      p.params.push({ name, type: ["Option<", typeExpr(t.kind === "nullable" ? t.inner : x.field.type, ctx), ">"] });
+    } else if (x.required && isString(ir, x.field.type)) {
+      p.params.push({ name, type: "impl Into<String>" });
+      expr.set(x, [name, ".into()"]);
+    } else {
+      const type = typeExpr(x.field.type, ctx, needsBox(ir, x.owner.name, x.field.type));
+      p.params.push({ name, type: x.required ? type : ["Option<", type, ">"] });
     }
-    p.params.push({ name, type: field.required ? type : ["Option<", type, ">"], rank: field.required ? rank : optionalRank, order: order++ });
-    return name;
-  };
-  const own = (field: Field) => (inEnvelope(field.name) ? 4 : 6);
-  let etypeIsParam = false;
-  const uuidLets: Printable[][] = [];
-  const rtypeLets: Printable[][] = [];
-  m.fields.forEach((field, i) => {
+  }
+  const lets: Printable[][] = [];
+  const attrs = names.fields(m).fields;
+  factory.slots.forEach((slot, i) => {
     const attr = attrs[i]!;
-    const set = (value: Printable) => init(attr, value, field.required);
-    switch (field.name) {
-      case "ts":
-        p.tsType = typeExpr(field.type, ctx);
+    /** A computed value, wrapped in `Some` when the field is optional. */
+    const set = (value: Printable) => p.inits.push(init(attr, slot.field.required ? value : ["Some(", value, ")"]));
+    const v = slot.value;
+    switch (v.kind) {
+      case "param":
+        return p.inits.push(init(attr, expr.get(v.param)!));
+      case "now":
+        p.tsType = typeExpr(slot.field.type, ctx);
         return set("ts");
-      case "etype":
-        if (ev.etype !== undefined) return set([names.type(m.name), "::ETYPE.to_owned()"]);
-        if (request !== undefined) {
-          p.params.push({ name: claim(taken, "request"), type: ["&", ctx.ref(request.def.name)], rank: 0, order: order++ });
-          p.notes.push("`request` is the request this answers: its `rtype` is this message's `etype`.");
-          return set("request.rtype.clone()");
-        }
-        claim(taken, "etype");
-        etypeIsParam = true;
-        p.params.push({ name: "etype", type: "impl Into<String>", rank: 0, order: order++ });
-        p.prelude.push(["let etype: String = etype.into();"]);
-        if (isResponseEnvelope) p.notes.push("`etype` is the `rtype` of the request this answers.");
-        return set("etype");
-      case "uuid":
-        if (isRequest) {
-          claim(taken, "uuid");
-          p.params.push({ name: "uuid", type: "Option<String>", rank: 4, order: order++ });
-          p.notes.push("`uuid` defaults to a random UUID.");
-          uuidLets.push(["let uuid = uuid.unwrap_or_else(new_uuid);"]);
-          return set("uuid");
-        }
-        break;
-      case "rtype":
-        if (isRequest) {
-          const prefix = field.type.kind === "string" ? patternPrefix(field.type.pattern) : undefined;
-          if (etypeIsParam && prefix === undefined) {
-            claim(taken, "rtype");
-            p.params.push({ name: "rtype", type: "Option<String>", rank: 4, order: order++ });
-            p.notes.push("`rtype` defaults to `{etype}_RESPONSE@{uuid}`.");
-            rtypeLets.push(["let rtype = rtype.unwrap_or_else(|| format!(", str("{etype}_RESPONSE@{uuid}"), "));"]);
-          } else {
-            const head = prefix ?? `${ev.etype ?? ""}_RESPONSE@`;
-            p.notes.push(`\`rtype\` is \`${head}{uuid}\`.`);
-            rtypeLets.push(["let rtype = format!(", str(`${head.replace(/[{}]/g, "$&$&")}{uuid}`), ");"]);
-          }
-          return set("rtype");
-        }
-        break;
-      case "key":
-        if (request?.key) {
-          const from: Printable = `request.${names.fields(request.def).fields[request.def.fields.indexOf(request.key)]!}.clone()`;
-          // The request's key is required where the response's is optional (or the other way round).
-          if (request.key.required === field.required) p.inits.push([attr, ": ", from]);
-          else if (field.required) p.inits.push([attr, ": ", from, ".unwrap_or_default()"]);
-          else p.inits.push([attr, ": Some(", from, ")"]);
-          return;
-        }
-        return pass(attr, param(m, field, 2, own(field)));
-      case "ok":
-        if (isResponseEnvelope) {
-          claim(taken, "ok");
-          p.params.push({ name: "ok", type: "bool", rank: 4, order: order++ - 10 });
-          return set("ok");
-        }
-        break;
-      case "error":
-        if (isResponseEnvelope && resolveAliases(ir, field.type).kind === "nullable") {
-          claim(taken, "error");
-          const inner = resolveAliases(ir, field.type);
-          const t = inner.kind === "nullable" ? typeExpr(inner.inner, ctx) : typeExpr(field.type, ctx);
-          p.params.push({ name: "error", type: ["Option<", t, ">"], rank: 4, order: order++ - 10 });
-          p.notes.push("`ok` and `error` are always written; `error` is nil (`None`) on success.");
-          return set("error");
-        }
-        break;
-    }
-    if (isResponseEnvelope && (field.name === "data" || field.name === "value")) return pass(attr, param(m, field, 1, 1));
-    if (field.name === payload) {
-      if (field.type.kind === "null") return set("()");
-      const record = closedRecord(ir, field.type);
-      if (ev.envelope === "ServerEvent" && field.required && record !== undefined && !record.fields.some((x) => ["ts", "uuid"].includes(x.name) || has(x.name))) {
-        const inner = names.fields(record).fields;
-        const values = record.fields.map((x, j) => {
-          const value = param(record, x, 1, 4);
-          return value === inner[j] ? value : [inner[j]!, ": ", value];
-        });
-        return set([ctx.ref(record.name), " { ", join(values, ", "), " }"]);
+      case "const":
+        return set([names.type(m.name), "::ETYPE.to_owned()"]);
+      case "null":
+        return set("()");
+      case "record": {
+        const inner = names.fields(v.record).fields;
+        const values = v.slots.map((s, j) => init(inner[j]!, s.value.kind === "param" ? expr.get(s.value.param)! : "()"));
+        return set([ctx.ref(v.record.name), " { ", join(values, ", "), " }"]);
       }
-      return pass(attr, param(m, field, 1, isResponseEnvelope ? 1 : own(field)));
+      case "uuid":
+        p.notes.push("`uuid` defaults to a random UUID.");
+        lets.unshift(["let uuid = uuid.unwrap_or_else(new_uuid);"]);
+        return set("uuid");
+      case "rtype":
+        p.notes.push(`\`rtype\` is \`${v.prefix}{uuid}\`.`);
+        lets.push(["let rtype = format!(", str(`${v.prefix.replace(/[{}]/g, "$&$&")}{uuid}`), ");"]);
+        return set("rtype");
+      case "rtype-default":
+        p.notes.push("`rtype` defaults to `{etype}_RESPONSE@{uuid}`.");
+        lets.push(["let rtype = rtype.unwrap_or_else(|| format!(", str("{etype}_RESPONSE@{uuid}"), "));"]);
+        return set("rtype");
+      case "request": {
+        const from: Printable = `request.${names.fields(v.request.def).fields[v.request.def.fields.indexOf(v.from)]!}.clone()`;
+        if (v.from.name === "rtype") {
+          p.notes.push("`request` is the request this answers: its `rtype` is this message's `etype`.");
+          return set(from);
+        }
+        // The request's key is required where the response's is optional (or the other way round).
+        if (v.from.required === slot.field.required) return p.inits.push([attr, ": ", from]);
+        return p.inits.push(slot.field.required ? [attr, ": ", from, ".unwrap_or_default()"] : [attr, ": Some(", from, ")"]);
+      }
+      case "answer":
+        p.notes.push("`etype` is the `rtype` of the request this answers.");
+        return set(rsName.get(v.param)!);
+      case "ok":
+        return set(rsName.get(v.param)!);
+      case "error":
+        p.notes.push("`ok` and `error` are always written; `error` is nil (`None`) on success.");
+        return set(rsName.get(v.param)!);
     }
-    pass(attr, param(m, field, field.required ? 3 : 4, own(field)));
   });
-  p.prelude.push(...uuidLets, ...rtypeLets);
-  p.params.sort((a, b) => a.rank - b.rank || a.order - b.order);
+  p.prelude.push(...lets);
   return p;
 }
 
-function closedRecord(ir: Ir, t: TypeRef): RecordDef | undefined {
-  let def = t.kind === "ref" ? ir.types.get(t.name) : undefined;
-  while (def?.kind === "alias" && def.type.kind === "ref") def = ir.types.get(def.type.name);
-  return def?.kind === "record" && !def.open && def.ztype === undefined ? def : undefined;
+/** `attr: value`, or the shorthand `attr` when the value is the parameter of the same name. */
+function init(attr: string, value: Printable): Printable {
+  return value === attr ? attr : [attr, ": ", value];
 }
 
-/** The request whose required `rtype` has the pattern a response's `etype` has (`GRAB_RENDER_RESPONSE@…`). */
-function pairedRequest(ir: Ir, pattern: string): { def: RecordDef; key: Field | undefined } | undefined {
-  for (const def of ir.messages) {
-    const rtype = def.fields.find((x) => x.name === "rtype");
-    if (rtype?.required && rtype.type.kind === "string" && rtype.type.pattern === pattern && def.event?.etype !== undefined) {
-      return { def, key: def.fields.find((x) => x.name === "key") };
-    }
-  }
-  return undefined;
-}
-
-/** The literal prefix of a `^PREFIX.+$` pattern, or undefined for any other pattern. */
-function patternPrefix(pattern: string | undefined): string | undefined {
-  const m = pattern === undefined ? null : /^\^([A-Za-z0-9_@:/ -]+)\.[+*]\$$/.exec(pattern);
-  return m ? m[1] : undefined;
+function requestOf(factory: FactoryPlan): RecordDef {
+  const slot = factory.slots.find((s) => s.value.kind === "request");
+  return (slot!.value as Extract<FieldValue, { kind: "request" }>).request.def;
 }
 
 function printConstructor(f: GeneratedFile, p: Plan, ctx: TypeContext, names: RsNames): void {

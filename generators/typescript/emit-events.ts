@@ -9,11 +9,12 @@
  */
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
-import type { Field, Ir, RecordDef, TypeRef } from "../../core/src/ir/types.js";
-import { catalogue, typeContext } from "./emit-types.js";
+import { protocolOf, type FactoryParam, type FactoryPlan, type FieldSlot, type ParamRole } from "../../core/src/ir/protocol.js";
+import type { Ir, RecordDef } from "../../core/src/ir/types.js";
+import { typeContext } from "./emit-types.js";
 import { join, printDoc, str, tsFile } from "./file.js";
 import { claim, isPropertyName, propertyKey, type TsNames } from "./names.js";
-import { patternPrefix, typeExpr, type TypeContext } from "./type-expr.js";
+import { typeExpr, type TypeContext } from "./type-expr.js";
 
 const TYPES_MODULE = "./types.js";
 
@@ -24,7 +25,7 @@ interface Param {
   readonly wire: string;
   readonly type: Printable;
   optional: boolean;
-  readonly doc: string | undefined;
+  doc: string | undefined;
   /** The entry that takes this parameter's value, updated if the parameter becomes an option. */
   readonly entry: Entry;
 }
@@ -54,10 +55,8 @@ interface Plan {
 export function emitEvents(ir: Ir, names: TsNames, source: HeaderSource): GeneratedFile {
   const f = tsFile("src/events.ts", source);
   const ctx: TypeContext = { ...typeContext(f, ir, names), ref: (n) => f.import(names.type(n), TYPES_MODULE, { typeOnly: true }) };
-  const planner = new Planner(ir, ctx);
-  const envelopes = ir.messages.filter((m) => m.event!.envelope === m.name && m.name !== "Message");
-  for (const m of [...catalogue(ir), ...envelopes]) {
-    const plan = m.name === "RpcResponse" ? planner.rpcResponse(m) : planner.plan(m);
+  for (const factory of protocolOf(ir).factories) {
+    const plan = new Planner(ctx, factory).plan();
     f.declare(plan.name);
     printFactory(f, plan, ctx);
     f.print();
@@ -65,156 +64,112 @@ export function emitEvents(ir: Ir, names: TsNames, source: HeaderSource): Genera
   return f;
 }
 
+/** Positional parameters come in this order (then wire order); every other parameter is an option. */
+const POSITIONAL: Partial<Record<ParamRole, number>> = { etype: 0, request: 0, payload: 1, "payload-field": 1, key: 2, field: 3 };
+
+/**
+ * The IR's factory plan in TypeScript: the etype or request, the payload, `key` and the other required fields
+ * as parameters; `ts`, `uuid` and the optional fields as an `opts` object; computed fields in a prelude.
+ */
 class Planner {
+  private readonly result: Plan;
+  private readonly taken = new Set(["opts", "uuid"]);
+  /** The TS name of each positional parameter. */
+  private readonly positional = new Map<FactoryParam, Param>();
+
   constructor(
-    private readonly ir: Ir,
     private readonly ctx: TypeContext,
-  ) {}
-
-  private type(t: TypeRef): Printable {
-    return typeExpr(t, this.ctx);
+    private readonly factory: FactoryPlan,
+  ) {
+    this.result = { name: ctx.names.factory(factory.message.name), message: factory.message, params: [], opts: [], optsDoc: [], prelude: [], entries: [] };
   }
 
-  /** The general plan: computed fields, then the payload and `key` as parameters, the other optional fields as options. */
-  plan(m: RecordDef): Plan {
-    const ev = m.event!;
-    const taken = new Set(["opts", "uuid"]);
-    const plan: Plan = { name: this.ctx.names.factory(m.name), message: m, params: [], opts: [], optsDoc: [], prelude: [], entries: [] };
-    const has = (name: string) => m.fields.find((x) => x.name === name);
-    const isRequest = has("uuid") !== undefined && has("rtype") !== undefined;
-    const request = ev.etypePattern !== undefined ? this.pairedRequest(ev.etypePattern) : undefined;
-    const payload = ["data", "value"].find((n) => has(n) !== undefined);
-    let etypeParam = "etype";
-    const rank = (field: Field) => (field.name === "etype" ? 0 : field.name === payload || !m.fields.includes(field) ? 1 : field.name === "key" ? 2 : 3);
-    const param = (field: Field, name: string, type: Printable = this.type(field.type)): Entry => {
-      const entry: Entry = { key: field.name, value: "", optional: !field.required };
-      const p = { name: claim(taken, name), rank: rank(field), wire: field.name, type, optional: !field.required, doc: field.description, entry };
-      plan.params.push(p);
+  plan(): Plan {
+    const { factory, result } = this;
+    for (const x of [...factory.params].sort((a, b) => a.order - b.order)) {
+      const rank = POSITIONAL[x.role];
+      const positional = rank !== undefined && (x.required || x.role === "payload" || x.role === "key") && !(factory.answersAnyRequest && x.role !== "request");
+      if (!positional) continue;
+      const entry: Entry = { key: x.field.name, value: "", optional: !x.required };
+      const p: Param = { name: claim(this.taken, x.name), rank, wire: x.field.name, type: this.paramType(x), optional: !x.required, doc: x.field.description, entry };
       entry.value = p.name;
-      return entry;
-    };
-    const option = (field: Field): Entry => {
-      plan.opts.push({ key: field.name, type: this.type(field.type) });
-      return { key: field.name, value: optsAccess(field.name), optional: true };
-    };
-    for (const field of m.fields) {
-      switch (field.name) {
-        case "ts":
-          plan.opts.push({ key: "ts", type: this.type(field.type) });
-          plan.optsDoc.push("`ts` defaults to the current time");
-          plan.entries.push({ key: "ts", value: ["opts.ts ?? ", this.ctx.global("Date"), ".now()"], optional: false });
-          continue;
-        case "etype":
-          if (ev.etype === undefined && request !== undefined) {
-            const echo = request.key ? ' and its `key` is echoed' : "";
-            const pick = join([str("rtype"), ...(request.key ? [str("key")] : [])], " | ");
-            const p = param({ ...field, description: `The request this answers: its \`rtype\` is this message's \`etype\`${echo}.` }, "request", ["Pick<", this.ctx.ref(request.def.name), ", ", pick, ">"]);
-            p.value = "request.rtype";
-            p.optional = false;
-            plan.entries.push(p);
-          } else if (ev.etype === undefined) {
-            const p = param({ ...field, required: true }, "etype");
-            etypeParam = String(p.value);
-            plan.entries.push(p);
-          } else plan.entries.push({ key: "etype", value: str(ev.etype), optional: false });
-          continue;
-        case "uuid":
-          if (isRequest) {
-            plan.opts.push({ key: "uuid", type: this.type(field.type) });
-            plan.optsDoc.push("`uuid` defaults to a random UUID");
-            plan.prelude.push(["const uuid = opts.uuid ?? ", this.ctx.global("crypto"), ".randomUUID();"]);
-            plan.entries.push({ key: "uuid", value: "uuid", optional: false });
-            continue;
-          }
-          break;
-        case "rtype":
-          if (isRequest) {
-            const prefix = field.type.kind === "string" ? patternPrefix(field.type.pattern) : undefined;
-            const head = prefix ?? (ev.etype !== undefined ? templateText(`${ev.etype}_RESPONSE@`) : `\${${etypeParam}}_RESPONSE@`);
-            plan.entries.push({ key: "rtype", value: `\`${head}\${uuid}\``, optional: false });
-            continue;
-          }
-          break;
-        case "key":
-          if (request?.key) {
-            plan.entries.push({ key: "key", value: "request.key", optional: !request.key.required });
-            continue;
-          }
-          plan.entries.push(param(field, "key"));
-          continue;
-      }
-      if (field.name === payload) plan.entries.push(this.payloadEntry(m, field, plan, param, option));
-      else plan.entries.push(field.required ? param(field, field.name) : option(field));
+      this.positional.set(x, p);
+      result.params.push(p);
     }
-    plan.params.sort((a, b) => a.rank - b.rank);
-    demoteOptionalsBeforeRequired(plan);
-    return plan;
+    result.params.sort((a, b) => a.rank - b.rank);
+    for (const slot of factory.slots) result.entries.push(this.entry(slot));
+    demoteOptionalsBeforeRequired(result);
+    return result;
   }
 
-  /**
-   * The payload (`data`, `value`): a constant nil when its type is null; spread into parameters and options when
-   * it is a server event's closed record (`addEvent(nodes, {to})`); otherwise one parameter.
-   */
-  private payloadEntry(m: RecordDef, field: Field, plan: Plan, param: (f: Field, n: string) => Entry, option: (f: Field) => Entry): Entry {
-    if (field.type.kind === "null") return { key: field.name, value: "null", optional: false };
-    const record = this.closedRecord(field.type);
-    const spread = m.event!.envelope === "ServerEvent" && field.required && record !== undefined;
-    // The payload's options sit next to the message's own (`ts`, `uuid`, optional fields): a shared name keeps it whole.
-    const optionKeys = new Set(["ts", "uuid", ...m.fields.filter((x) => !x.required).map((x) => x.name)]);
-    if (!spread || record.fields.some((x) => !x.required && optionKeys.has(x.name))) return param(field, field.name);
-    const inner = record.fields.map((x) => (x.required ? param(x, x.name) : option(x)));
-    return { key: field.name, value: objectLiteral(inner), optional: false };
+  private paramType(x: FactoryParam): Printable {
+    if (x.role !== "request") return typeExpr(x.field.type, this.ctx);
+    if (this.factory.answersAnyRequest) return "{ readonly etype: string; readonly rtype?: string; readonly uuid?: string }";
+    const request = protocolOf(this.ctx.ir).pairedRequest(this.factory.message)!;
+    const pick = join([str("rtype"), ...(request.key ? [str("key")] : [])], " | ");
+    return ["Pick<", this.ctx.ref(request.def.name), ", ", pick, ">"];
   }
 
-  private closedRecord(t: TypeRef): RecordDef | undefined {
-    let def = t.kind === "ref" ? this.ir.types.get(t.name) : undefined;
-    while (def?.kind === "alias" && def.type.kind === "ref") def = this.ir.types.get(def.type.name);
-    return def?.kind === "record" && !def.open && def.ztype === undefined ? def : undefined;
-  }
-
-  /** The request whose required `rtype` has the pattern a response's `etype` has (`GRAB_RENDER_RESPONSE@…`). */
-  private pairedRequest(pattern: string): { def: RecordDef; key: Field | undefined } | undefined {
-    for (const def of this.ir.messages) {
-      const rtype = def.fields.find((x) => x.name === "rtype");
-      if (rtype?.required && rtype.type.kind === "string" && rtype.type.pattern === pattern && def.event?.etype !== undefined) {
-        return { def, key: def.fields.find((x) => x.name === "key") };
+  /** The object entry of one field (the parameter's entry when a positional parameter takes it). */
+  private entry(slot: FieldSlot): Entry {
+    const { result, ctx } = this;
+    const key = slot.field.name;
+    const fixed = (value: Printable): Entry => ({ key, value, optional: false });
+    const v = slot.value;
+    switch (v.kind) {
+      case "param": {
+        const p = this.positional.get(v.param);
+        if (p !== undefined) return p.entry;
+        result.opts.push({ key: v.param.field.name, type: typeExpr(v.param.field.type, ctx) });
+        return { key, value: optsAccess(v.param.field.name), optional: true };
       }
-    }
-    return undefined;
-  }
-
-  /**
-   * `rpcResponse(request, {ok, error, data, value, key, ts})`: the response's `etype` is the request's `rtype`
-   * (or `{ETYPE}_RESPONSE@{uuid}` when the request has none); `ok` and `error` are always written, `error` nil on
-   * success.
-   */
-  rpcResponse(m: RecordDef): Plan {
-    const plan: Plan = { name: this.ctx.names.factory(m.name), message: m, params: [], opts: [], optsDoc: [], prelude: [], entries: [] };
-    const requestType = "{ readonly etype: string; readonly rtype?: string; readonly uuid?: string }";
-    const entry: Entry = { key: "", value: "", optional: false };
-    plan.params.push({ name: "request", rank: 0, wire: "", type: requestType, optional: false, doc: "The request this answers.", entry });
-    plan.prelude.push(["const etype = request.rtype ?? (request.uuid === undefined ? undefined : `${request.etype}_RESPONSE@${request.uuid}`);"]);
-    plan.prelude.push(["if (etype === undefined) throw new TypeError(`rpcResponse: the request ${request.etype} has neither an rtype nor a uuid`);"]);
-    for (const field of m.fields) {
-      const type = this.type(field.type);
-      if (field.name === "etype") {
-        plan.entries.push({ key: "etype", value: "etype", optional: false });
-        continue;
+      case "now":
+        result.opts.push({ key: "ts", type: typeExpr(slot.field.type, ctx) });
+        result.optsDoc.push("`ts` defaults to the current time");
+        return fixed(["opts.ts ?? ", ctx.global("Date"), ".now()"]);
+      case "const":
+        return fixed(str(v.value));
+      case "null":
+        return fixed("null");
+      case "record":
+        return fixed(objectLiteral(v.slots.map((s) => this.entry(s))));
+      case "uuid":
+        result.opts.push({ key: "uuid", type: typeExpr(slot.field.type, ctx) });
+        result.optsDoc.push("`uuid` defaults to a random UUID");
+        result.prelude.push(["const uuid = opts.uuid ?? ", ctx.global("crypto"), ".randomUUID();"]);
+        return fixed("uuid");
+      case "rtype":
+        return fixed(`\`${templateText(v.prefix)}\${uuid}\``);
+      case "rtype-default": {
+        result.opts.push({ key: "rtype", type: typeExpr(slot.field.type, ctx) });
+        result.optsDoc.push("`rtype` defaults to `{etype}_RESPONSE@{uuid}`");
+        return fixed(`opts.rtype ?? \`\${${this.positional.get(v.etype)!.name}}_RESPONSE@\${uuid}\``);
       }
-      plan.opts.push({ key: field.name, type });
-      if (field.name === "ts") {
-        plan.optsDoc.push("`ts` defaults to the current time");
-        plan.entries.push({ key: "ts", value: ["opts.ts ?? ", this.ctx.global("Date"), ".now()"], optional: false });
-      } else if (field.name === "error") {
-        plan.optsDoc.push("`error` defaults to nil");
-        plan.prelude.push(["const error = opts.error ?? null;"]);
-        plan.entries.push({ key: "error", value: "error", optional: false });
-      } else if (field.name === "ok") {
-        plan.optsDoc.push("`ok` defaults to whether `error` is nil");
-        plan.entries.push({ key: "ok", value: "opts.ok ?? error === null", optional: false });
-      } else plan.entries.push({ key: field.name, value: optsAccess(field.name), optional: true });
+      case "request": {
+        const p = this.positional.get(v.param)!;
+        if (v.from.name === "rtype") {
+          p.doc = `The request this answers: its \`rtype\` is this message's \`etype\`${v.request.key ? " and its `key` is echoed" : ""}.`;
+          return fixed(`${p.name}.rtype`);
+        }
+        return { key, value: `${p.name}.key`, optional: !v.from.required };
+      }
+      case "answer": {
+        const p = this.positional.get(v.param)!;
+        p.doc = "The request this answers.";
+        result.prelude.push([`const etype = ${p.name}.rtype ?? (${p.name}.uuid === undefined ? undefined : \`\${${p.name}.etype}_RESPONSE@\${${p.name}.uuid}\`);`]);
+        result.prelude.push([`if (etype === undefined) throw new TypeError(\`${result.name}: the request \${${p.name}.etype} has neither an rtype nor a uuid\`);`]);
+        return fixed("etype");
+      }
+      case "ok":
+        result.opts.push({ key: "ok", type: typeExpr(slot.field.type, ctx) });
+        result.optsDoc.push("`ok` defaults to whether `error` is nil");
+        return fixed("opts.ok ?? error === null");
+      case "error":
+        result.opts.push({ key: "error", type: typeExpr(slot.field.type, ctx) });
+        result.optsDoc.push("`error` defaults to nil");
+        result.prelude.push(["const error = opts.error ?? null;"]);
+        return fixed("error");
     }
-    return plan;
   }
 }
 
@@ -255,7 +210,7 @@ function printFactory(f: GeneratedFile, plan: Plan, ctx: TypeContext): void {
   const m = plan.message;
   const tags = plan.params.map((p) => `@param ${p.name} - ${p.doc ?? ""}`.trimEnd());
   if (plan.opts.length > 0) {
-    const rest = plan.opts.filter((o) => !["ts", "uuid", "ok", "error"].includes(o.key)).map((o) => `\`${o.key}\``);
+    const rest = plan.opts.filter((o) => !["ts", "uuid", "rtype", "ok", "error"].includes(o.key)).map((o) => `\`${o.key}\``);
     const parts = [...plan.optsDoc, ...(rest.length > 0 ? [`${rest.join(", ")} ${rest.length === 1 ? "is" : "are"} left out when not given`] : [])];
     tags.push(`@param opts - ${parts.join("; ")}.`);
   }

@@ -78,3 +78,10 @@ function baseSpec(): Obj {
   base ??= JSON.parse(readFileSync(join(repoRoot(), SPEC_PATH), "utf8")) as Obj;
   return base;
 }
+
+let baseTablesCache: ReturnType<typeof readTables> | undefined;
+/** The tables of the project's own spec (protocol/vmp.schema.json): what the reference codec checks against. */
+export function baseTables(): ReturnType<typeof readTables> {
+  baseTablesCache ??= readTables(baseSpec());
+  return baseTablesCache;
+}

@@ -4,30 +4,26 @@
  * checked before any slicing, and the vrpc-ts typed-array forms read as 1-D arrays.
  */
 import { VmpError, type Path } from "../../../core/src/errors.js";
+import { baseTables } from "../../../core/src/ir/tables.js";
 import { array, bin, get, int, map, str, UINT64_MAX, type MapValue, type Value } from "../value/model.js";
 
-/** Item size in bytes of every canonical dtype. */
-export const DTYPE_SIZES: Readonly<Record<string, number>> = {
-  bool: 1, int8: 1, int16: 2, int32: 4, int64: 8, uint8: 1, uint16: 2, uint32: 4, uint64: 8,
-  float16: 2, bfloat16: 2, float32: 4, float64: 8, complex64: 8, complex128: 16,
-};
+const DTYPES = baseTables().dtypes;
+
+/** Item size in bytes of every canonical dtype (the spec's `x-vmp-dtypes`). */
+// Maps, not object literals: a dtype or ztype named like a prototype property ("toString") must not match.
+export const DTYPE_SIZES: ReadonlyMap<string, number> = new Map(DTYPES.map((d) => [d.name, d.itemSize]));
 
 /** numpy's explicit type codes (the part after the byte-order character) and their canonical names. */
-const NUMPY_CODES: Readonly<Record<string, string>> = {
-  b1: "bool", i1: "int8", i2: "int16", i4: "int32", i8: "int64", u1: "uint8", u2: "uint16", u4: "uint32",
-  u8: "uint64", f2: "float16", f4: "float32", f8: "float64", c8: "complex64", c16: "complex128",
-};
+const NUMPY_CODES: ReadonlyMap<string, string> = new Map(DTYPES.filter((d) => d.numpy).map((d) => [d.numpy!, d.name]));
 
 /** The typed-array ztypes vrpc-ts writes (decode-only) and the dtype each one means. */
-export const COMPAT_TYPED_ARRAYS: Readonly<Record<string, string>> = {
-  Int8Array: "int8", Uint8Array: "uint8", Int16Array: "int16", Uint16Array: "uint16", Int32Array: "int32",
-  Uint32Array: "uint32", Float32Array: "float32", Float64Array: "float64",
-};
+export const COMPAT_TYPED_ARRAYS: ReadonlyMap<string, string> = new Map([
+  ["Int8Array", "int8"], ["Uint8Array", "uint8"], ["Int16Array", "int16"], ["Uint16Array", "uint16"], ["Int32Array", "int32"],
+  ["Uint32Array", "uint32"], ["Float32Array", "float32"], ["Float64Array", "float64"],
+]);
 
-/** safetensors dtypes with a counterpart in the VMP vocabulary (the float8 types have none: UnsupportedDtype). */
-const SAFETENSORS_DTYPES: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8,
-};
+/** safetensors dtypes with a counterpart in the VMP vocabulary, and their item sizes (others: UnsupportedDtype). */
+const SAFETENSORS_DTYPES: ReadonlyMap<string, number> = new Map(DTYPES.filter((d) => d.safetensors).map((d) => [d.safetensors!, d.itemSize]));
 
 /** More dimensions than any producer uses (numpy's own limit is 64); beyond it the shape is InvalidShape. */
 export const MAX_DIMS = 64;
@@ -36,13 +32,13 @@ export const ARRAY_ZTYPES = ["numpy.ndarray", "torch.Tensor"] as const;
 export const KNOWN_ZTYPES = [...ARRAY_ZTYPES, "image", "safetensor.dict"] as const;
 
 /** The fields of each known ztype: known ZData is closed (spec §7.2). */
-const FIELDS: Readonly<Record<string, readonly string[]>> = {
-  "numpy.ndarray": ["ztype", "b", "dtype", "shape"],
-  "torch.Tensor": ["ztype", "b", "dtype", "shape"],
-  image: ["ztype", "b", "format"],
-  "safetensor.dict": ["ztype", "b"],
-  ...Object.fromEntries(Object.keys(COMPAT_TYPED_ARRAYS).map((z) => [z, ["ztype", "b", "length"]])),
-};
+const FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ["numpy.ndarray", ["ztype", "b", "dtype", "shape"]],
+  ["torch.Tensor", ["ztype", "b", "dtype", "shape"]],
+  ["image", ["ztype", "b", "format"]],
+  ["safetensor.dict", ["ztype", "b"]],
+  ...[...COMPAT_TYPED_ARRAYS.keys()].map((z): [string, string[]] => [z, ["ztype", "b", "length"]]),
+]);
 
 export interface ZDataOptions {
   /** Reject ztypes that no registry knows (`UnknownZType`) instead of keeping them as opaque values. */
@@ -51,11 +47,11 @@ export interface ZDataOptions {
 
 /** A dtype as sent, resolved to its canonical name and byte order; undefined when not in the vocabulary. */
 export function parseDtype(s: string): { name: string; bigEndian: boolean } | undefined {
-  if (s in DTYPE_SIZES) return { name: s, bigEndian: false };
+  if (DTYPE_SIZES.has(s)) return { name: s, bigEndian: false };
   const m = /^([<>|=])([a-z]\d{1,2})$/.exec(s);
-  const name = m ? NUMPY_CODES[m[2]!] : undefined;
+  const name = m ? NUMPY_CODES.get(m[2]!) : undefined;
   if (!m || name === undefined) return undefined;
-  const size = DTYPE_SIZES[name]!;
+  const size = DTYPE_SIZES.get(name)!;
   if (m[1] === "|" && size > 1) return undefined; // "not applicable" byte order only fits 1-byte types
   return { name, bigEndian: m[1] === ">" && size > 1 };
 }
@@ -71,11 +67,11 @@ export function isZData(m: MapValue): boolean {
  */
 export function checkZData(m: MapValue, path: Path, options: ZDataOptions = {}): MapValue {
   const ztype = (get(m, "ztype") as { value: string }).value;
-  const allowed = FIELDS[ztype];
+  const allowed = FIELDS.get(ztype);
   const extra = allowed && m.entries.find(([k]) => !allowed.includes(k));
   if (extra) throw new VmpError("InvalidValue", `${ztype} has no field "${extra[0]}" (fields: ${allowed.join(", ")})`, [...path, extra[0]]);
   if ((ARRAY_ZTYPES as readonly string[]).includes(ztype)) return checkArray(m, ztype, path);
-  if (ztype in COMPAT_TYPED_ARRAYS) return checkCompat(m, ztype, path);
+  if (COMPAT_TYPED_ARRAYS.has(ztype)) return checkCompat(m, ztype, path);
   if (ztype === "image") return checkImage(m, path);
   if (ztype === "safetensor.dict") return checkSafetensors(m, path);
   if (options.strictZType) throw new VmpError("UnknownZType", `no registered type is named "${ztype}" (strict mode)`, [...path, "ztype"]);
@@ -112,12 +108,12 @@ function checkArray(m: MapValue, ztype: string, path: Path): MapValue {
   const count = shapeProduct(shape, [...path, "shape"]);
   checkLength(b.value.length, count, dtype.name, path);
   if (dtype.name === "bool") checkBools(b.value, path);
-  const data = dtype.bigEndian ? byteSwap(b.value, DTYPE_SIZES[dtype.name]!, dtype.name.startsWith("complex")) : b.value;
+  const data = dtype.bigEndian ? byteSwap(b.value, DTYPE_SIZES.get(dtype.name)!, dtype.name.startsWith("complex")) : b.value;
   return map(m.entries.map(([k, v]) => [k, k === "dtype" ? str(dtype.name) : k === "b" ? bin(data) : v] as const));
 }
 
 function checkLength(actual: number, count: bigint, dtype: string, path: Path): void {
-  const expected = count * BigInt(DTYPE_SIZES[dtype]!);
+  const expected = count * BigInt(DTYPE_SIZES.get(dtype)!);
   if (BigInt(actual) !== expected) throw new VmpError("ShapeMismatch", `b holds ${actual} bytes; shape × itemsize of ${dtype} needs ${expected}`, [...path, "b"]);
 }
 
@@ -135,7 +131,7 @@ function byteSwap(bytes: Uint8Array, itemsize: number, complex: boolean): Uint8A
 }
 
 function checkCompat(m: MapValue, ztype: string, path: Path): MapValue {
-  const dtype = COMPAT_TYPED_ARRAYS[ztype]!;
+  const dtype = COMPAT_TYPED_ARRAYS.get(ztype)!;
   const b = field(m, "b", path, "bin", "the element bytes as bin") as { value: Uint8Array };
   const length = get(m, "length");
   if (length === undefined) throw new VmpError("MissingField", `${ztype} needs "length" (the element count)`, [...path, "length"]);
@@ -198,7 +194,7 @@ function checkTensorEntry(name: string, info: unknown, dataLength: bigint, path:
   const t = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
   const where = `tensor "${name}"`;
   if (typeof t !== "object" || t === null) throw new VmpError("InvalidValue", `${where} must be an object`, path);
-  const size = typeof t.dtype === "string" ? SAFETENSORS_DTYPES[t.dtype] : undefined;
+  const size = typeof t.dtype === "string" ? SAFETENSORS_DTYPES.get(t.dtype) : undefined;
   if (size === undefined) throw new VmpError("UnsupportedDtype", `${where} has dtype ${JSON.stringify(t.dtype)}, not a safetensors dtype`, path);
   if (!Array.isArray(t.shape) || t.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new VmpError("InvalidShape", `${where} shape must be non-negative integers`, path);
   const offsets = t.data_offsets;
