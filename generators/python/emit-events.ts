@@ -35,9 +35,9 @@ interface Plan {
   readonly notes: string[];
 }
 
-export function emitEvents(ir: Ir, names: PyNames, source: HeaderSource, hasZDataAlias: boolean): GeneratedFile {
+export function emitEvents(ir: Ir, names: PyNames, source: HeaderSource): GeneratedFile {
   const f = pyFile("vmp_protocol/events.py", source, "Factories for the messages of the Vuer Message Protocol, with vrpc-py's names and signatures.");
-  const base = typeContext(f, names, hasZDataAlias);
+  const base = typeContext(f, names);
   const ctx: TypeContext = { ...base, ref: (n) => f.import(names.type(n), TYPES_MODULE) };
   const facts = protocolOf(ir);
   const plans = facts.factories.map((factory) => plan(f, factory, names, ctx, facts));

@@ -12,16 +12,15 @@ import type { PyNames } from "./names.js";
 import { refsOf, typeExpr, type TypeContext } from "./type-expr.js";
 
 export const VALUE_MODULE = "._runtime.value";
-export const ZDATA_MODULE = "._runtime.zdata";
 export const RECORD_MODULE = "._runtime.record";
 
-export function emitTypes(ir: Ir, names: PyNames, source: HeaderSource, hasZDataAlias: boolean): GeneratedFile {
+export function emitTypes(ir: Ir, names: PyNames, source: HeaderSource): GeneratedFile {
   const f = pyFile(
     "vmp_protocol/types.py",
     source,
     `The types of the Vuer Message Protocol ${ir.source.version}: a dataclass per record of the spec, aliases for the other named types.`,
   );
-  const ctx = typeContext(f, names, hasZDataAlias);
+  const ctx = typeContext(f, names);
   for (const t of ir.types.values()) f.declare(names.type(t.name));
   const declared = new Set<string>();
   for (const t of ir.types.values()) {
@@ -48,12 +47,14 @@ export function emitTypes(ir: Ir, names: PyNames, source: HeaderSource, hasZData
 }
 
 /** The context type expressions need, bound to file `f`. */
-export function typeContext(f: GeneratedFile, names: PyNames, hasZDataAlias: boolean): TypeContext {
+export function typeContext(f: GeneratedFile, names: PyNames): TypeContext {
   const imp = (name: string, from: string) => f.import(name, from);
   return {
     imp,
     ref: (n) => names.type(n),
-    zdata: () => (hasZDataAlias ? imp("ZData", ZDATA_MODULE) : imp("Any", "typing")),
+    // ZData values in memory are the runtime's classes (numpy arrays, torch tensors, ZImage, Safetensors,
+    // OpaqueZData, registered types): no one class, so `Any`.
+    zdata: () => imp("Any", "typing"),
   };
 }
 

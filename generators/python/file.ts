@@ -1,37 +1,45 @@
 /** The Python flavour of the GeneratedFile printer: import syntax, the header, docstrings, literals. */
 import { headerLines, type HeaderSource } from "../common/header.js";
-import { GeneratedFile, type LanguageStyle, type Printable, type ResolvedImport } from "../common/printer.js";
+import { compare, GeneratedFile, type LanguageStyle, type Printable, type ResolvedImport } from "../common/printer.js";
 import { wrap } from "../common/text.js";
 
-const pyStyle: LanguageStyle = {
-  indent: "    ",
-  alias: (name, n) => `${name}${n}`,
-  renderImports(imports) {
-    const byModule = new Map<string, ResolvedImport[]>();
-    for (const i of imports) byModule.set(i.from, [...(byModule.get(i.from) ?? []), i]);
-    // Standard library modules first, then the package's own (relative) modules, as isort would group them.
-    const groups = [[...byModule.entries()].filter(([m]) => !m.startsWith(".")), [...byModule.entries()].filter(([m]) => m.startsWith("."))];
-    const out: string[] = [];
-    for (const group of groups) {
-      if (group.length === 0) continue;
-      if (out.length > 0) out.push("");
-      for (const [from, list] of group) {
-        const names = list.map((i) => (i.local === i.name ? i.name : `${i.name} as ${i.local}`));
-        // A symbol of module "" is a module itself: `import re`.
-        if (from === "") out.push(...names.map((n) => `import ${n}`));
-        else out.push(`from ${from} import ${names.join(", ")}`);
-      }
+/** The Python style; `starImports` are modules imported whole (`from ._runtime import *`), in their sorted place. */
+function pyStyle(starImports: readonly string[]): LanguageStyle {
+  return {
+    indent: "    ",
+    alias: (name, n) => `${name}${n}`,
+    renderImports: (imports) => renderImports(imports, starImports),
+  };
+}
+
+function renderImports(imports: readonly ResolvedImport[], starImports: readonly string[]): string[] {
+  const byModule = new Map<string, ResolvedImport[]>();
+  for (const m of starImports) byModule.set(m, []);
+  for (const i of imports) byModule.set(i.from, [...(byModule.get(i.from) ?? []), i]);
+  // Standard library modules first, then the package's own (relative) modules, as isort would group them.
+  const modules = [...byModule.entries()].sort(([a], [b]) => compare(a, b));
+  const groups = [modules.filter(([m]) => !m.startsWith(".")), modules.filter(([m]) => m.startsWith("."))];
+  const out: string[] = [];
+  for (const group of groups) {
+    if (group.length === 0) continue;
+    if (out.length > 0) out.push("");
+    for (const [from, list] of group) {
+      const names = list.map((i) => (i.local === i.name ? i.name : `${i.name} as ${i.local}`));
+      if (starImports.includes(from)) out.push(`from ${from} import *`);
+      // A symbol of module "" is a module itself: `import re`.
+      if (from === "") out.push(...names.map((n) => `import ${n}`));
+      else if (names.length > 0) out.push(`from ${from} import ${names.join(", ")}`);
     }
-    return out;
-  },
-};
+  }
+  return out;
+}
 
 /** A new Python file: the vmp header, `# ruff: noqa`, `from __future__ import annotations`, then the body. */
-export function pyFile(path: string, source: HeaderSource, docstring?: string): GeneratedFile {
+export function pyFile(path: string, source: HeaderSource, docstring?: string, options: { starImports?: readonly string[] } = {}): GeneratedFile {
   const preamble = [...headerLines(source, "hash"), "# ruff: noqa", ""];
   if (docstring !== undefined) preamble.push(...docLines(docstring, 0), "");
   preamble.push("from __future__ import annotations", "");
-  return new GeneratedFile(path, pyStyle, preamble);
+  return new GeneratedFile(path, pyStyle(options.starImports ?? []), preamble);
 }
 
 /** The widest docstring line (ruff format leaves docstrings' text alone, so they are wrapped here). */

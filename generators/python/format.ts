@@ -1,5 +1,5 @@
 /**
- * Formatting inside the pipeline (research/aesthetics.md §5.4): `ruff format` with a fixed line length and no
+ * Formatting inside the pipeline: `ruff format` with a fixed line length and no
  * configuration file (`--isolated`), so that `vmp generate --check` compares formatted bytes that do not depend on
  * the machine. The ruff binary is looked up explicitly, in this order: `$VMP_RUFF`, the project venv
  * (`.venv/bin/ruff`), then `ruff` on PATH.

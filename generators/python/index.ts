@@ -9,10 +9,11 @@ import type { Ir } from "../../core/src/ir/types.js";
 import { emitEvents } from "./emit-events.js";
 import { emitInit } from "./emit-init.js";
 import { emitSchema } from "./emit-schema.js";
+import { emitErrors, emitTables } from "./emit-tables.js";
 import { emitTypes } from "./emit-types.js";
 import { findRuff, format, FormatterNotFound } from "./format.js";
 import { pyNames } from "./names.js";
-import { copyRuntime, copySupport, renderPackageFiles, runtimeDefinitions, type PythonInputs } from "./package.js";
+import { copyRuntime, renderPackageFiles, type PythonInputs } from "./package.js";
 
 export type { PythonInputs } from "./package.js";
 export { readPythonInputs } from "./sources.js";
@@ -23,33 +24,22 @@ export interface EmittedFile extends OutputFile {
   readonly code: boolean;
 }
 
-export interface Emitted {
-  readonly files: EmittedFile[];
-  /** Names of the runtime API (emit-init.ts) that the runtime does not define yet; left out of `__init__.py`. */
-  readonly missingRuntime: string[];
-}
-
 /** Every file of the package, unformatted, in a fixed order. */
-export function emit(ir: Ir, inputs: PythonInputs): Emitted {
+export function emit(ir: Ir, inputs: PythonInputs): EmittedFile[] {
   const source: HeaderSource = ir.source;
   const names = pyNames(ir);
-  const runtime = runtimeDefinitions(inputs);
-  const hasZDataAlias = runtime.get("zdata")?.includes("ZData") ?? false;
   const code = (f: { path: string; content(): string }): EmittedFile => ({ path: f.path, content: f.content(), code: true });
-  const init = emitInit(ir, names, runtime, source);
   const plain = (f: OutputFile): EmittedFile => ({ ...f, code: false });
-  return {
-    files: [
-      ...renderPackageFiles(ir, names, inputs, source).map(plain),
-      code(init.file),
-      code(emitTypes(ir, names, source, hasZDataAlias)),
-      code(emitSchema(ir, names, source)),
-      code(emitEvents(ir, names, source, hasZDataAlias)),
-      ...copySupport(inputs, source).map(plain),
-      ...copyRuntime(inputs, source).map(plain),
-    ],
-    missingRuntime: init.missing,
-  };
+  return [
+    ...renderPackageFiles(ir, names, inputs, source).map(plain),
+    code(emitInit(ir, names, source)),
+    code(emitTables(ir, source)),
+    code(emitErrors(ir, source)),
+    code(emitTypes(ir, names, source)),
+    code(emitSchema(ir, names, source)),
+    code(emitEvents(ir, names, source)),
+    ...copyRuntime(inputs).map(plain),
+  ];
 }
 
 /** The package's files, formatted: what `vmp generate --lang py` writes under generated/py/. */
@@ -58,5 +48,5 @@ export function generate(ir: Ir, inputs: PythonInputs, root: string): OutputFile
   if (ruff === undefined) {
     throw new FormatterNotFound("the Python emitter needs ruff to format its output: install it in .venv (pip install ruff), put it on PATH, or set VMP_RUFF");
   }
-  return emit(ir, inputs).files.map((f) => ({ path: f.path, content: f.code ? format(ruff, f.content, f.path) : f.content }));
+  return emit(ir, inputs).map((f) => ({ path: f.path, content: f.code ? format(ruff, f.content, f.path) : f.content }));
 }

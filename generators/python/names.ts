@@ -1,5 +1,5 @@
 /**
- * Python names (research/aesthetics.md §5.6): one escape rule (`name_`), the keywords, and the names of the
+ * Python names: one escape rule (`name_`), the keywords, and the names of the
  * generated API resolved in ordered passes into one `taken` set, spec names first.
  */
 import type { Ir, RecordDef } from "../../core/src/ir/types.js";

@@ -1,12 +1,12 @@
 /**
  * The package around the generated code: pyproject.toml and README.md rendered from the handlebars templates in
  * generators/python/templates/ (boilerplate only; code is printed, never templated), `py.typed`, and the verbatim
- * copies of the runtime (to `vmp_protocol/_runtime/`) and of the support modules (to `vmp_protocol/`).
+ * copies of the runtime (to `vmp_protocol/_runtime/`), stamped with the toolchain's version only.
  */
 import Handlebars from "handlebars";
-import { headerLines, headerText, type HeaderSource } from "../common/header.js";
+import { headerText, runtimeHeaderText, type HeaderSource } from "../common/header.js";
 import { compare } from "../common/printer.js";
-import type { EmitterInputs, SourceText } from "../common/sources.js";
+import type { EmitterInputs } from "../common/sources.js";
 import type { Ir } from "../../core/src/ir/types.js";
 import { catalogue } from "./emit-types.js";
 import type { PyNames } from "./names.js";
@@ -53,49 +53,13 @@ export function renderPackageFiles(ir: Ir, names: PyNames, inputs: PythonInputs,
   ];
 }
 
-/** The runtime modules (tests excluded), each with the header and its origin, then the text byte for byte. */
-export function copyRuntime(inputs: PythonInputs, source: HeaderSource): RenderedFile[] {
-  const files = modules(inputs.runtime).map((m) => ({
-    path: `vmp_protocol/_runtime/${m.name}`,
-    content: copied(`generators/python/runtime/${m.name}`, m.text, source),
-  }));
-  if (!inputs.runtime.some((m) => m.name === "__init__.py")) {
-    const init = [...headerLines(source, "hash"), '"""The codec runtime of vmp-protocol (copied from generators/python/runtime/)."""', ""].join("\n");
-    files.unshift({ path: "vmp_protocol/_runtime/__init__.py", content: init });
-  }
-  return files;
-}
-
-/** The support modules (the testee), copied to vmp_protocol/. */
-export function copySupport(inputs: PythonInputs, source: HeaderSource): RenderedFile[] {
-  return modules(inputs.support).map((m) => ({ path: `vmp_protocol/${m.name}`, content: copied(`generators/python/support/${m.name}`, m.text, source) }));
-}
-
-function modules(files: readonly SourceText[]): SourceText[] {
-  return files.filter((f) => f.name.endsWith(".py") && !f.name.startsWith("test_")).sort((a, b) => compare(a.name, b.name));
-}
-
-function copied(origin: string, text: string, source: HeaderSource): string {
-  return [...headerLines(source, "hash"), `# Copied from ${origin}.`, text].join("\n");
-}
-
-/**
- * The public names each runtime module defines at top level (`def`, `class`, assignments), for `__init__.py`:
- * module name (without `.py`) → names, in file order. Private names (`_x`) are left out.
- */
-export function runtimeDefinitions(inputs: PythonInputs): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const m of modules(inputs.runtime)) {
-    if (m.name === "__init__.py") continue;
-    const names: string[] = [];
-    for (const match of m.text.matchAll(/^(?:def |class )?([A-Za-z][A-Za-z0-9_]*)\b(?:\s*\(|\s*:|\s*=(?!=))/gm)) {
-      const line = match[0];
-      const name = match[1]!;
-      const isDef = line.startsWith("def ") || line.startsWith("class ");
-      if (!isDef && /^(?:if|elif|else|try|except|finally|for|while|with|return|import|from|def|class|async)$/.test(name)) continue;
-      if (!names.includes(name)) names.push(name);
-    }
-    out.set(m.name.replace(/\.py$/, ""), names);
-  }
-  return out;
+/** The runtime modules, each with the runtime header and its origin, then the text byte for byte. */
+export function copyRuntime(inputs: PythonInputs): RenderedFile[] {
+  return inputs.runtime
+    .filter((f) => f.name.endsWith(".py"))
+    .sort((a, b) => compare(a.name, b.name))
+    .map((m) => ({
+      path: `vmp_protocol/_runtime/${m.name}`,
+      content: [`# ${runtimeHeaderText()}`, `# Copied from generators/python/runtime/${m.name}.`, m.text].join("\n"),
+    }));
 }

@@ -9,7 +9,7 @@ export interface TypeContext {
   imp(name: string, from: string): Printable;
   /** A named spec type as this file writes it. */
   ref(defName: string): Printable;
-  /** The in-memory type of ZData values: the runtime's `ZData` alias, or `Any` when the runtime has none. */
+  /** The in-memory type of ZData values. */
   zdata(): Printable;
 }
 

@@ -35,9 +35,11 @@ describe.skipIf(!hasRuff)("vmp generate --lang py", () => {
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/python: \d+ files \(\d+ written, 0 unchanged, 0 removed\)/);
     expect(elapsed).toBeLessThan(2000);
-    for (const f of ["pyproject.toml", "README.md", "vmp_protocol/__init__.py", "vmp_protocol/types.py", "vmp_protocol/schema.py", "vmp_protocol/events.py", "vmp_protocol/py.typed", "vmp_protocol/testee.py", "vmp_protocol/_runtime/schema.py"]) {
+    for (const f of ["pyproject.toml", "README.md", "vmp_protocol/__init__.py", "vmp_protocol/types.py", "vmp_protocol/schema.py", "vmp_protocol/events.py", "vmp_protocol/py.typed", "vmp_protocol/_tables.py", "vmp_protocol/errors.py", "vmp_protocol/_runtime/schema.py"]) {
       expect(existsSync(join(out, "python", f)), f).toBe(true);
     }
+    // The testee lives in conformance/testees/py/, outside the package.
+    expect(existsSync(join(out, "python", "vmp_protocol", "testee.py"))).toBe(false);
     const again = await run(["generate", "--lang", "py", "--out", out]);
     expect(again.out).toMatch(/\(0 written, \d+ unchanged, 0 removed\)/);
   });
@@ -78,7 +80,7 @@ describe.skipIf(!hasRuff)("vmp generate --lang py", () => {
         "assert r.rtype == 'CALL_RESPONSE@u1', r",
         "assert v.create_rpc_response(r, value=1, ts=2).etype == 'CALL_RESPONSE@u1'",
         "assert v.schema.GrabRenderResponseValue.fields[4].attr == 'depth_frame'",
-        // upstream.md E01: vrpc-py's set_event bytes, byte for byte.
+        // The SET frame of conformance/recipes/wild.ts: vrpc-py's set_event bytes, byte for byte.
         "m = v.set_event({'tag': 'Scene', 'key': 'root', 'children': []}, ts=1700000000000)",
         "assert v.encode(v.schema.SetEvent, m).hex() == '83a27473cf0000018bcfe56800a56574797065a3534554a46461746183a3746167a55363656e65a36b6579a4726f6f74a86368696c6472656e90'",
         "assert v.decode(v.schema.SetEvent, v.encode(v.schema.SetEvent, m)).data.children == []",

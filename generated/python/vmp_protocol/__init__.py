@@ -2,20 +2,17 @@
 # ruff: noqa
 
 """vmp-protocol: the Vuer Message Protocol 1.0.0 for Python. A dataclass per spec type and `KnownMessage`,
-their descriptors (the `schema` module), a factory per message type (vrpc-py's names), and the runtime
-codec.
+their descriptors (the `schema` module), a factory per message type (vrpc-py's names), a `VmpError`
+subclass per error kind, and the runtime codec.
 """
 
 from __future__ import annotations
 
-from typing import Any as Any1
-
-from . import schema
-from ._runtime.codec import decode, decode_message, decode_value, encode, encode_into, encode_value
-from ._runtime.errors import (
+from . import _runtime, schema
+from ._runtime import *
+from .errors import (
     DepthExceeded,
     DuplicateKey,
-    ErrorKind,
     IntegerOutOfRange,
     InvalidShape,
     InvalidUtf8,
@@ -28,16 +25,8 @@ from ._runtime.errors import (
     UnknownZType,
     UnsupportedDtype,
     UnsupportedExt,
-    VmpError,
     WrongType,
-    format_path,
 )
-from ._runtime.json_form import from_json, json_to_msgpack_raw, msgpack_to_json, to_json
-from ._runtime.registry import register_type, unregister_type
-from ._runtime.rpc import RpcCorrelator
-from ._runtime.safetensors import Safetensors
-from ._runtime.value import Float32, UNSET, UnsetType, VmpFloat
-from ._runtime.zdata import OpaqueZData, ZImage
 from .events import (
     add_event,
     body_tracking_move_event,
@@ -174,29 +163,11 @@ from .types import (
     ZData,
 )
 
+__version__ = "1.0.0"
+"""The version of the package: the spec's version (pyproject.toml reads it from here)."""
+
 __all__ = [
     "schema",
-    "encode",
-    "encode_into",
-    "decode",
-    "encode_value",
-    "decode_value",
-    "decode_message",
-    "to_json",
-    "from_json",
-    "register_type",
-    "unregister_type",
-    "RpcCorrelator",
-    "UNSET",
-    "UnsetType",
-    "VmpFloat",
-    "Float32",
-    "ZImage",
-    "Safetensors",
-    "OpaqueZData",
-    "VmpError",
-    "ErrorKind",
-    "format_path",
     "Truncated",
     "TrailingBytes",
     "InvalidUtf8",
@@ -343,31 +314,5 @@ __all__ = [
     "create_rpc_request",
     "create_server_rpc_request",
     "create_rpc_response",
-    "MessagePackSerializer",
-    "JSONSerializer",
 ]
-
-
-class MessagePackSerializer:
-    """vrpc-py's MessagePackSerializer: any VMP value to MessagePack bytes and back (free-form, no schema)."""
-
-    @staticmethod
-    def encode(obj: Any1) -> bytes:
-        return encode_value(obj)
-
-    @staticmethod
-    def decode(data: bytes) -> Any1:
-        return decode_value(data)
-
-
-class JSONSerializer:
-    """vrpc-py's JSONSerializer: any VMP value to its JSON form (bytes as `{"__bytes__": base64}`) and back."""
-
-    @staticmethod
-    def encode(obj: Any1) -> str:
-        return msgpack_to_json(None, encode_value(obj))
-
-    @staticmethod
-    def decode(data: str | bytes) -> Any1:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
-        return decode_value(json_to_msgpack_raw(text))
+__all__ += _runtime.__all__

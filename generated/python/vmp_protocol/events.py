@@ -658,7 +658,7 @@ def create_rpc_response(
     request_or_etype: str | RpcRequest | ServerRpcRequest | Message,
     data: Any | UnsetType = UNSET,
     value: Any | UnsetType = UNSET,
-    ok: bool = True,
+    ok: bool | None = None,
     error: str | None = None,
     ts: Timestamp | None = None,
     key: ComponentKey | UnsetType = UNSET,
@@ -668,9 +668,10 @@ def create_rpc_response(
     `data, value` before `ok, error`; vrpc-rs and vrpc-swift leave `error` out on success. Answers to the
     Vuer server's own RPCs are plain ClientEvents without `ok` or `error` (see GrabRenderResponse).
 
-    The response's `etype` is `request_or_etype` when it is a string, else the request's `rtype`, or
-    `{etype}_RESPONSE@{uuid}` when the request has none. `ts` defaults to the current time (`ts=0` stays
-    0). `ok` and `error` are always written; `error` is nil on success.
+    `ts` defaults to the current time (`ts=0` stays 0). The response's `etype` is `request_or_etype` when
+    it is a string, else the request's `rtype`, or `{etype}_RESPONSE@{uuid}` when the request has none.
+    `ok` defaults to whether `error` is None; `ok` and `error` are always written, `error` is nil on
+    success.
     """
     if isinstance(request_or_etype, str):
         etype = request_or_etype
@@ -683,5 +684,11 @@ def create_rpc_response(
             f"create_rpc_response: the request {request_or_etype.etype} has neither an rtype nor a uuid"
         )
     return RpcResponse(
-        ts=_now() if ts is None else ts, etype=etype, ok=ok, error=error, data=data, value=value, key=key
+        ts=_now() if ts is None else ts,
+        etype=etype,
+        ok=(error is None) if ok is None else ok,
+        error=error,
+        data=data,
+        value=value,
+        key=key,
     )

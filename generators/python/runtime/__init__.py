@@ -1,45 +1,22 @@
 """The runtime of the generated ``vmp_protocol`` package: codec, ZData, JSON form, RPC correlation.
 
 Copied verbatim into ``vmp_protocol/_runtime/`` by the Python emitter; depends on the standard library and numpy
-(torch, PIL, safetensors and ml_dtypes are used when importable).
+(msgpack, torch, PIL, safetensors and ml_dtypes are used when importable). The spec's tables (error kinds,
+dtypes) come from the generated ``vmp_protocol/_tables.py``.
+
+``__all__`` below is the runtime's public API: ``vmp_protocol/__init__.py`` re-exports exactly these names.
 """
 
-from .codec import (
-    decode,
-    decode_message,
-    decode_value,
-    encode,
-    encode_into,
-    encode_value,
-    select_message,
-)
-from .dtype import DTYPES, parse_dtype
-from .errors import (
-    ERROR_KINDS,
-    DepthExceeded,
-    DuplicateKey,
-    ErrorKind,
-    IntegerOutOfRange,
-    InvalidShape,
-    InvalidUtf8,
-    InvalidValue,
-    MissingField,
-    NonStringKey,
-    ShapeMismatch,
-    TrailingBytes,
-    Truncated,
-    UnknownZType,
-    UnsupportedDtype,
-    UnsupportedExt,
-    VmpError,
-    WrongType,
-    format_path,
-)
+from .._tables import DTYPES, ERROR_KINDS, ErrorKind
+from .codec import decode, decode_message, decode_value, encode, encode_into, encode_value, select_message
+from .dtype import parse_dtype
+from .errors import VmpError, format_path
 from .json_form import from_json, json_to_msgpack, msgpack_to_json, to_json
 from .record import Record
 from .registry import Registration, register_type, unregister_type
 from .rpc import RpcCancelled, RpcCorrelator, RpcResult, RpcTimeout, rpc_response_type
 from .safetensors import Safetensors
+from .serializers import JSONSerializer, MessagePackSerializer
 from .value import UNSET, Float32, UnsetType, VmpFloat
 from .wire import MAX_DEPTH
 from .zdata import BFloat16Array, OpaqueZData, TensorArray, TensorBFloat16Array, ZImage, sniff_image
@@ -50,16 +27,10 @@ __all__ = [
     "MAX_DEPTH",
     "UNSET",
     "BFloat16Array",
-    "DepthExceeded",
-    "DuplicateKey",
     "ErrorKind",
     "Float32",
-    "IntegerOutOfRange",
-    "InvalidShape",
-    "InvalidUtf8",
-    "InvalidValue",
-    "MissingField",
-    "NonStringKey",
+    "JSONSerializer",
+    "MessagePackSerializer",
     "OpaqueZData",
     "Record",
     "Registration",
@@ -68,18 +39,11 @@ __all__ = [
     "RpcResult",
     "RpcTimeout",
     "Safetensors",
-    "ShapeMismatch",
     "TensorArray",
     "TensorBFloat16Array",
-    "TrailingBytes",
-    "Truncated",
-    "UnknownZType",
     "UnsetType",
-    "UnsupportedDtype",
-    "UnsupportedExt",
     "VmpError",
     "VmpFloat",
-    "WrongType",
     "ZImage",
     "decode",
     "decode_message",

@@ -1,8 +1,9 @@
-"""The one error taxonomy of VMP (spec §8).
+"""The one error taxonomy of VMP (spec §8): :class:`VmpError`, the base class of every error kind.
 
-Every decode, encode and validation failure is a :class:`VmpError` with one of 15 kinds. Compare errors by
-``kind`` (or catch the subclass of the same name), never by message; the message names the path and what was
-expected, and wire errors also give the byte offset of the item that failed.
+Every decode, encode and validation failure is a :class:`VmpError` of one of the spec's kinds (``ERROR_KINDS``,
+from the spec's ``x-vmp-errors`` table). Compare errors by ``kind`` (or catch the subclass of the same name,
+declared in ``vmp_protocol/errors.py``), never by message; the message names the path and what was expected, and
+wire errors also give the byte offset of the item that failed.
 """
 
 from __future__ import annotations
@@ -10,43 +11,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, ClassVar
 
-ErrorKind = Literal[
-    "Truncated",
-    "TrailingBytes",
-    "InvalidUtf8",
-    "NonStringKey",
-    "DuplicateKey",
-    "DepthExceeded",
-    "UnsupportedExt",
-    "UnknownZType",
-    "UnsupportedDtype",
-    "ShapeMismatch",
-    "InvalidShape",
-    "MissingField",
-    "WrongType",
-    "IntegerOutOfRange",
-    "InvalidValue",
-]
-
-ERROR_KINDS: tuple[ErrorKind, ...] = (
-    "Truncated",
-    "TrailingBytes",
-    "InvalidUtf8",
-    "NonStringKey",
-    "DuplicateKey",
-    "DepthExceeded",
-    "UnsupportedExt",
-    "UnknownZType",
-    "UnsupportedDtype",
-    "ShapeMismatch",
-    "InvalidShape",
-    "MissingField",
-    "WrongType",
-    "IntegerOutOfRange",
-    "InvalidValue",
-)
+from .._tables import ErrorKind
 
 Path = Sequence[str | int]
 
@@ -80,6 +47,9 @@ def format_path(path: Path) -> str:
 class VmpError(Exception):
     """A typed VMP error: what went wrong (``kind``), where (``path``) and, for wire errors, the byte offset."""
 
+    # The subclass of each kind, filled in as vmp_protocol/errors.py declares them (``kind=`` in the class line).
+    _by_kind: ClassVar[dict[str, type[VmpError]]] = {}
+
     kind: ErrorKind
     reason: str
     path: list[str | int]
@@ -93,6 +63,11 @@ class VmpError(Exception):
         where = "" if offset is None else f" (byte {offset})"
         super().__init__(f"{kind} at {format_path(self.path)}{where}: {reason}")
 
+    def __init_subclass__(cls, kind: ErrorKind | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if kind is not None:
+            VmpError._by_kind[kind] = cls
+
     def under(self, prefix: Path) -> VmpError:
         """The same error for a value found at ``prefix`` (its path was relative to that value)."""
         return make_error(self.kind, self.reason, [*prefix, *self.path], self.offset)
@@ -101,85 +76,6 @@ class VmpError(Exception):
         return (make_error, (self.kind, self.reason, self.path, self.offset))
 
 
-class Truncated(VmpError):
-    pass
-
-
-class TrailingBytes(VmpError):
-    pass
-
-
-class InvalidUtf8(VmpError):
-    pass
-
-
-class NonStringKey(VmpError):
-    pass
-
-
-class DuplicateKey(VmpError):
-    pass
-
-
-class DepthExceeded(VmpError):
-    pass
-
-
-class UnsupportedExt(VmpError):
-    pass
-
-
-class UnknownZType(VmpError):
-    pass
-
-
-class UnsupportedDtype(VmpError):
-    pass
-
-
-class ShapeMismatch(VmpError):
-    pass
-
-
-class InvalidShape(VmpError):
-    pass
-
-
-class MissingField(VmpError):
-    pass
-
-
-class WrongType(VmpError):
-    pass
-
-
-class IntegerOutOfRange(VmpError):
-    pass
-
-
-class InvalidValue(VmpError):
-    pass
-
-
-ERROR_CLASSES: dict[str, type[VmpError]] = {
-    "Truncated": Truncated,
-    "TrailingBytes": TrailingBytes,
-    "InvalidUtf8": InvalidUtf8,
-    "NonStringKey": NonStringKey,
-    "DuplicateKey": DuplicateKey,
-    "DepthExceeded": DepthExceeded,
-    "UnsupportedExt": UnsupportedExt,
-    "UnknownZType": UnknownZType,
-    "UnsupportedDtype": UnsupportedDtype,
-    "ShapeMismatch": ShapeMismatch,
-    "InvalidShape": InvalidShape,
-    "MissingField": MissingField,
-    "WrongType": WrongType,
-    "IntegerOutOfRange": IntegerOutOfRange,
-    "InvalidValue": InvalidValue,
-}
-
-
 def make_error(kind: ErrorKind, reason: str, path: Path = (), offset: int | None = None) -> VmpError:
     """A VmpError of the subclass named by ``kind``."""
-    return ERROR_CLASSES[kind](kind, reason, path, offset)
+    return VmpError._by_kind[kind](kind, reason, path, offset)

@@ -16,8 +16,9 @@ import json
 import math
 from typing import Any
 
-from .codec import Desc, decode, encode
+from .codec import decode, encode
 from .errors import make_error
+from .schema import Desc
 from .wire import MAX_DEPTH, Reader, Writer
 
 

@@ -71,6 +71,11 @@ def unregister_type(name: str) -> bool:
     return True
 
 
+def any_registered() -> bool:
+    """Whether any custom type is registered."""
+    return bool(_by_name)
+
+
 def registered_type(ztype: str) -> Registration | None:
     return _by_name.get(ztype)
 

@@ -9,24 +9,10 @@ from typing import Any, Final
 
 import numpy as np
 
-from .dtype import DTYPES, canonical_name, storage_dtype
+from .._tables import DTYPES, SAFETENSORS_DTYPES
+from .dtype import canonical_name, storage_dtype
 from .errors import VmpError, make_error
 
-SAFETENSORS_DTYPES: Final[dict[str, str]] = {
-    "BOOL": "bool",
-    "U8": "uint8",
-    "I8": "int8",
-    "I16": "int16",
-    "U16": "uint16",
-    "F16": "float16",
-    "BF16": "bfloat16",
-    "I32": "int32",
-    "U32": "uint32",
-    "F32": "float32",
-    "I64": "int64",
-    "U64": "uint64",
-    "F64": "float64",
-}
 _CODES: Final = {v: k for k, v in SAFETENSORS_DTYPES.items()}
 
 
@@ -167,4 +153,4 @@ def _span(name: str, entry: object, data_length: int) -> tuple[str, str, list[in
     return name, dtype, shape, begin, end
 
 
-__all__ = ["SAFETENSORS_DTYPES", "Safetensors", "canonical_name"]
+__all__ = ["Safetensors", "canonical_name"]

@@ -7,10 +7,12 @@ runtime's descriptors (generators/typescript/runtime/schema.ts), reduced to what
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,9 @@ class AliasDesc:
 
 NamedDesc = RecordDesc | UnionDesc | AliasDesc
 
+Desc = TypeDesc | NamedDesc
+"""What the codec's entry points take: a type descriptor or a named one."""
+
 
 def resolve(t: TypeDesc | NamedDesc) -> TypeDesc | RecordDesc | UnionDesc:
     """Follows refs and aliases until a record, a union or a non-ref type is reached."""
@@ -178,3 +183,37 @@ def resolve(t: TypeDesc | NamedDesc) -> TypeDesc | RecordDesc | UnionDesc:
             cur = cur.type
         else:
             return cur
+
+
+def string_problem(t: StringType, s: str) -> str | None:
+    """Why ``s`` fails the constraints of ``t``, or None. Lengths count code points, as JSON Schema does."""
+    if t.const is not None and s != t.const:
+        return f"expected {json.dumps(t.const, ensure_ascii=False)}, got {json.dumps(s, ensure_ascii=False)}"
+    if t.enum is not None and s not in t.enum:
+        options = ", ".join(json.dumps(x, ensure_ascii=False) for x in t.enum)
+        return f"expected one of {options}, got {json.dumps(s, ensure_ascii=False)}"
+    if t.pattern is not None and t.pattern.search(s) is None:
+        return f"{json.dumps(s, ensure_ascii=False)} does not match {t.pattern.pattern}"
+    if t.min_length is not None and len(s) < t.min_length:
+        return f"expected at least {t.min_length} characters, got {len(s)}"
+    if t.max_length is not None and len(s) > t.max_length:
+        return f"expected at most {t.max_length} characters, got {len(s)}"
+    return None
+
+
+def count_problem(t: ArrayType, n: int) -> str | None:
+    """Why an array of ``n`` items fails the item-count constraints of ``t``, or None."""
+    if t.min_items is not None and n < t.min_items:
+        return f"expected at least {t.min_items} items, got {n}"
+    if t.max_items is not None and n > t.max_items:
+        return f"expected at most {t.max_items} items, got {n}"
+    return None
+
+
+def tag_of(v: Any, tag: str) -> Any:
+    """The value of a dataclass's field whose wire name is ``tag`` (a union's tag, read from a record)."""
+    for f in dataclasses.fields(v):
+        if f.name == tag or f.metadata.get("wire") == tag:
+            return getattr(v, f.name)
+    attr = re.sub(r"(?<!^)(?=[A-Z])", "_", tag).lower()
+    return getattr(v, attr, getattr(v, tag, None))

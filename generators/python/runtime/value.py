@@ -119,3 +119,11 @@ def narrow_nan_bits(bits64: int) -> int:
     if frac == 0:
         frac = 0x400000
     return (sign << 31) | (0xFF << 23) | frac
+
+
+def exact_f32(x: float) -> bool:
+    """Whether float32 holds ``x`` exactly (False when ``x`` is beyond float32's range)."""
+    try:
+        return bool(_F32.unpack(_F32.pack(x))[0] == x)
+    except OverflowError:
+        return False

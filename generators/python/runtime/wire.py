@@ -12,7 +12,8 @@ import json
 import struct
 from typing import Final, NoReturn
 
-from .errors import ErrorKind, VmpError, make_error
+from .._tables import ErrorKind
+from .errors import VmpError, make_error
 
 MAX_DEPTH: Final = 512
 """At most this many nested containers (spec §2.5)."""

@@ -22,7 +22,8 @@ from typing import Any, Final, Literal
 
 import numpy as np
 
-from .dtype import DTYPES, bfloat16_dtype, canonical_name, parse_dtype, storage_dtype
+from .._tables import DTYPES
+from .dtype import bfloat16_dtype, canonical_name, parse_dtype, storage_dtype
 from .errors import Path, make_error
 from .safetensors import Safetensors
 
@@ -443,3 +444,18 @@ def image_of(v: Any) -> ZImage:
 
 def numpy_canonical(dt: np.dtype[Any]) -> str | None:
     return canonical_name(dt)
+
+
+def zdata_ztype(v: Any) -> str | None:
+    """The ztype a decoded value re-encodes with, for the known ZData classes; None otherwise."""
+    if isinstance(v, np.ndarray):
+        return "torch.Tensor" if isinstance(v, TensorArray) else "numpy.ndarray"
+    if is_torch_tensor(v):
+        return "torch.Tensor"
+    if isinstance(v, ZImage):
+        return "image"
+    if isinstance(v, WideEmptyArray):
+        return v.ztype
+    if isinstance(v, Safetensors):
+        return "safetensor.dict"
+    return None

@@ -8,12 +8,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-import vmp_runtime as vmp
+import vmp_protocol as vmp
 from test_vectors import ALL, CATALOGUE
-from vmp_runtime import VmpError, decode, encode
-from vmp_runtime import fast as fast_mod
-from vmp_runtime.fast import Fallback, decode_fast, encode_fast
+from vmp_protocol import VmpError, decode, encode
+from vmp_protocol._runtime import fast as fast_mod
+from vmp_protocol._runtime.fast import Fallback
+from vmp_protocol._runtime.fast_decode import decode_fast
+from vmp_protocol._runtime.fast_encode import encode_fast
 
 pytestmark = pytest.mark.skipif(not fast_mod.AVAILABLE, reason="msgpack is not installed")
 

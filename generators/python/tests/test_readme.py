@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from vmp_protocol import decode_message, encode, encode_value, schema, set_event
 from vmp_protocol.types import Scene
 
@@ -40,7 +39,14 @@ def test_models_encode_and_decode_themselves() -> None:
     assert msg.to_msgpack().hex() == E01
     assert SetEvent.from_msgpack(bytes.fromhex(E01)) == msg
     as_dict = msg.to_dict()
-    assert as_dict == {"ts": 1700000000000, "etype": "SET", "data": {"tag": "Scene", "key": "root", "children": []}}
+    assert as_dict == {
+        "ts": 1700000000000,
+        "etype": "SET",
+        "data": {"tag": "Scene", "key": "root", "children": []},
+    }
     assert SetEvent.from_dict(as_dict) == msg
-    assert msg.to_json() == '{"ts":1700000000000,"etype":"SET","data":{"tag":"Scene","key":"root","children":[]}}'
+    assert (
+        msg.to_json()
+        == '{"ts":1700000000000,"etype":"SET","data":{"tag":"Scene","key":"root","children":[]}}'
+    )
     assert SetEvent.from_json(msg.to_json()) == msg

@@ -6,11 +6,10 @@ import json
 from typing import Any
 
 import pytest
-
 from conftest import REPO
 from spec_descriptors import Catalogue
 from typed_json import from_typed
-from vmp_runtime import VmpError, decode, decode_value, encode, encode_value, format_path
+from vmp_protocol import VmpError, decode, decode_value, encode, encode_value, format_path
 
 VECTORS = REPO / "conformance" / "vectors"
 CATALOGUE = Catalogue(REPO / "protocol" / "vmp.schema.json")

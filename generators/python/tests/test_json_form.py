@@ -7,13 +7,12 @@ import math
 
 import numpy as np
 import pytest
-
-import vmp_runtime as vmp
+import vmp_protocol as vmp
 from conftest import REPO
 from spec_descriptors import Catalogue
-from vmp_runtime import decode, encode, from_json, json_to_msgpack, to_json
-from vmp_runtime.json_form import js_number
-from vmp_runtime.schema import AnyType
+from vmp_protocol import decode, encode, from_json, json_to_msgpack, to_json
+from vmp_protocol._runtime.json_form import js_number
+from vmp_protocol._runtime.schema import AnyType
 
 CAT = Catalogue(REPO / "protocol" / "vmp.schema.json")
 ANY = AnyType()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
-from vmp_runtime import RpcCancelled, RpcCorrelator, RpcTimeout, VmpError, rpc_response_type
+from vmp_protocol import RpcCancelled, RpcCorrelator, RpcTimeout, VmpError, rpc_response_type
 
 
 def test_rpc_response_type() -> None:

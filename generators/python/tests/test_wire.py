@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-
-import vmp_runtime as vmp
-from vmp_runtime import VmpError, VmpFloat, decode_value, encode_value, format_path
+import vmp_protocol as vmp
+from vmp_protocol import VmpError, VmpFloat, decode_value, encode_value, format_path
 
 
 @pytest.mark.parametrize(

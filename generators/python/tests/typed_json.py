@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from vmp_runtime import Float32, VmpFloat
+from vmp_protocol import Float32, VmpFloat
 
 _SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf, "-0": -0.0}
 

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-
-import vmp_runtime as vmp
+import vmp_protocol as vmp
 from conftest import REPO
 from spec_descriptors import Catalogue
-from vmp_runtime import UNSET, VmpError, decode, decode_message, encode, select_message
-from vmp_runtime.schema import (
+from vmp_protocol import UNSET, VmpError, decode, decode_message, encode, select_message
+from vmp_protocol._runtime.schema import (
     AnyType,
     ArrayType,
     EventInfo,

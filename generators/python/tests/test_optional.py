@@ -6,8 +6,7 @@ import io
 
 import numpy as np
 import pytest
-
-from vmp_runtime import TensorArray, ZImage, decode_value, encode_value
+from vmp_protocol import TensorArray, ZImage, decode_value, encode_value
 
 BF16_FRAME = bytes.fromhex(
     "84a57a74797065ad6e756d70792e6e646172726179a162c404003f4040a56474797065a862666c6f61743136a573686170659102"

@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from vmp_runtime import UNSET, Record, UnsetType, VmpError, encode, encode_into
-from vmp_runtime.record import bind_records
-from vmp_runtime.schema import AnyType, ArrayType, FieldDesc, IntType, RecordDesc, StringType
+from vmp_protocol import UNSET, Record, UnsetType, VmpError, encode, encode_into
+from vmp_protocol._runtime.record import bind_records
+from vmp_protocol._runtime.schema import AnyType, ArrayType, FieldDesc, IntType, RecordDesc, StringType
 
 POINT = RecordDesc(
     name="Point",

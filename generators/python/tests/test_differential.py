@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import REPO
 from spec_descriptors import Catalogue
-from vmp_runtime import VmpError, decode, decode_value, encode, encode_value, format_path
+from vmp_protocol import VmpError, decode, decode_value, encode, encode_value, format_path
 
 TS_RUNTIME = REPO / "dist" / "generators" / "typescript" / "runtime"
 TS_SCHEMA = REPO / "generated" / "ts" / "dist" / "schema.js"

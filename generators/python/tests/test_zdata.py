@@ -7,8 +7,7 @@ import time
 
 import numpy as np
 import pytest
-
-from vmp_runtime import (
+from vmp_protocol import (
     BFloat16Array,
     Float32,
     OpaqueZData,

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from vmp_runtime.schema import (
+from vmp_protocol._runtime.schema import (
     AliasDesc,
     AnyType,
     ArrayType,
