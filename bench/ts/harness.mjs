@@ -1,7 +1,7 @@
 // The measuring harness of the TypeScript bench (bench/README.md, "Method"): warm-up, calibration, rotating
 // round-robin sampling. A sample is the mean time per operation over its iterations, in nanoseconds.
 
-/** Full runs: the method of ../shared/research/perf.md (a little shorter per sample to keep `npm run bench` brief). */
+/** Full runs: the method of bench/README.md (a little shorter per sample to keep `npm run bench` brief). */
 export const FULL = { warmupS: 0.3, sampleS: 0.25, samples: 9, bigSamples: 7, smoke: false };
 /** Smoke runs: a handful of iterations per case, to prove the cases run and their results are right. */
 export const SMOKE = { warmupS: 0, sampleS: 0, samples: 2, bigSamples: 2, smoke: true };

@@ -33,7 +33,7 @@ describe("vmp diff", () => {
     const other = E01.replace("cf0000018bcfe56800", "cf0000018bcfe56801").replace(/90$/, "91c0");
     const { code, out } = await run(["diff", E01, other]);
     expect(code).toBe(1);
-    expect(out).toContain("B is not a valid SetEvent: WrongType at data.children[0]: expected a map, got nil");
+    expect(out).toContain("B is not a valid SetEvent: WrongType at data.children[0]: expected a map (Element), got nil");
     expect(out).toContain("type: any (compared as bare values)");
     expect(out).toContain("  ts: integer 1700000000000 vs integer 1700000000001\n  data.children: 0 items vs 1\n");
   });

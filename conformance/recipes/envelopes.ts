@@ -1,5 +1,5 @@
 /**
- * The six envelopes (decisions §2): each with its minimal and its full field set, `nil` in optional fields
+ * The six envelopes (SPEC §4): each with its minimal and its full field set, `nil` in optional fields
  * (kept distinct from absent), `ts` at its edges, and the vrpc-py RPC requests and responses E10–E14 whose bytes
  * are the canonical ones. Key order is the envelope's declaration order; decoders accept any order.
  */

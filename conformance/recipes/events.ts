@@ -1,5 +1,5 @@
 /**
- * Every message type of the catalogue (upstream.md §3): at least one realistic valid frame, shaped like what the
+ * Every message type of the catalogue (SPEC §5): at least one realistic valid frame, shaped like what the
  * Vuer server and browser really send (vrpc-py E01–E07, vuer V-vectors reordered to canonical), and at least one
  * frame each type must reject, with the error kind and where it is.
  */

@@ -1,5 +1,5 @@
 /**
- * Decode-only forms seen in the wild (upstream.md §4.2): each vector's value is the canonical reading and its
+ * Decode-only forms seen in the wild (SPEC §4.7): each vector's value is the canonical reading and its
  * alternatives hold the real upstream bytes, verbatim. msgpackr (vrpc-ts and the browser) writes map16 headers
  * and a float64 ts; the vuer server writes `ts, data, etype`, puts `uuid` first on its RPCs and packs every float
  * as float32; Swift writes ts as int64; vrpc-ts writes typed arrays as `{ztype: "Float32Array", b, length}`.

@@ -1,5 +1,5 @@
 /**
- * ZData (decisions §3): `numpy.ndarray` for every dtype of the vocabulary, 0-d, empty and multi-dimensional
+ * ZData (SPEC §7): `numpy.ndarray` for every dtype of the vocabulary, 0-d, empty and multi-dimensional
  * arrays, `torch.Tensor`, the decode-only forms (big-endian data, numpy's explicit dtype codes, vrpc-ts typed
  * arrays, any key order), images, safetensors, custom and unknown ztypes kept opaque, and ZData inside events.
  * Element bytes are little-endian and written by hand; each comment shows the derivation.

@@ -47,7 +47,7 @@ export function missingFiles(lang: Language, cwd: string): string[] {
 
 /**
  * Splits a command line into argv: whitespace separates words, single and double quotes group them, a
- * backslash escapes the next character. (`--testee "python3 -m vmp_protocol.testee"`.)
+ * backslash escapes the next character. (`--testee "python3 conformance/testees/py/testee.py"`.)
  */
 export function splitCommand(line: string): string[] {
   const words: string[] = [];

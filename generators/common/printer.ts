@@ -1,5 +1,5 @@
 /**
- * The GeneratedFile printer every emitter writes through (research/aesthetics.md §5.3): code is printed line by
+ * The GeneratedFile printer every emitter writes through (ARCHITECTURE.md, "Emitters"): code is printed line by
  * line from parts, imports are symbols resolved when the file is finished (collected, merged, aliased when they
  * clash, sorted by code unit), and the file always starts with its header. Emitters never concatenate import
  * blocks or track indentation by hand.

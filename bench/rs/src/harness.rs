@@ -14,7 +14,7 @@ pub struct Config {
     pub smoke: bool,
 }
 
-/// Full runs: the method of ../shared/research/perf.md (as the TypeScript bench).
+/// Full runs: the method of bench/README.md (as the TypeScript bench).
 pub const FULL: Config = Config { warmup_s: 0.3, sample_s: 0.25, samples: 9, big_samples: 7, smoke: false };
 /// Smoke runs: a handful of iterations per case, to prove the cases run and their results are right.
 pub const SMOKE: Config = Config { warmup_s: 0.0, sample_s: 0.0, samples: 2, big_samples: 2, smoke: true };

@@ -42,7 +42,7 @@ export const conformanceCommand: Command<Args> = {
       .example("$0 conformance --lang ref", "check the reference codec against every vector")
       .example("$0 conformance --lang ts --filter 'events/*'", "run the TypeScript binding on the events manifest")
       .example("$0 conformance --matrix --lang ref,ts,py", "every producer × consumer pair of the three languages")
-      .example("$0 conformance --lang py --testee 'python3 -m vmp_protocol.testee'", "run a testee not in the table yet") as unknown as Argv<Args>,
+      .example("$0 conformance --lang py --testee 'python3 conformance/testees/py/testee.py'", "run a testee not in the table yet") as unknown as Argv<Args>,
   async run(args, io) {
     const root = repoRoot();
     const runs = languageRuns(args);

@@ -118,8 +118,11 @@ class Canonicalizer {
 
   private named(v: Value, name: string, path: Path): Value {
     const def = this.spec.ir.types.get(name);
-    if (def === undefined || v.kind !== "map") return def?.kind === "alias" ? this.value(v, def.type, path) : v;
+    if (def === undefined) return v;
     if (def.kind === "alias") return this.value(v, def.type, path);
+    // A record or union needs a map; anything else (a bin too, which the structural view shows as an object) is
+    // WrongType here, where the value stands (SPEC §4.6 rule 2 at the root).
+    if (v.kind !== "map") return this.problem(v, path, new VmpError("WrongType", `expected a map (${name}), got ${v.kind}`, path));
     if (def.kind === "union") {
       const tag = v.entries.find(([k]) => k === def.tag)?.[1];
       const variant = def.variants.find((x) => tag?.kind === "str" && x.tagValue === tag.value);

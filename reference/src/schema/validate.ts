@@ -64,7 +64,38 @@ export function validate(value: Value, spec: Spec, options: ValidateOptions = {}
       }
     }
   }
-  return { type, errors: dedupe(errors) };
+  return { type, errors: inByteOrder(dedupe(errors), value) };
+}
+
+/**
+ * Errors in the order of the defects' bytes (SPEC §8.1 rule 4): by the position of each path segment in its
+ * container, a missing field counting as after the last entry of its map (where a reader notices it). The sort
+ * is stable, so errors at one place keep their order.
+ */
+function inByteOrder(errors: VmpError[], root: Value): VmpError[] {
+  const positions = new Map(errors.map((e) => [e, positionOf(e.path, root)]));
+  return [...errors].sort((a, b) => {
+    const pa = positions.get(a)!;
+    const pb = positions.get(b)!;
+    for (let i = 0; i < Math.min(pa.length, pb.length); i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
+    return 0; // one path inside the other: the order the checks found them in
+  });
+}
+
+function positionOf(path: Path, root: Value): number[] {
+  const out: number[] = [];
+  let node: Value | undefined = root;
+  for (const seg of path) {
+    if (node?.kind === "array" && typeof seg === "number") {
+      out.push(seg);
+      node = node.items[seg];
+    } else if (node?.kind === "map") {
+      const i = node.entries.findIndex(([k]) => k === seg);
+      out.push(i < 0 ? node.entries.length : i);
+      node = i < 0 ? undefined : node.entries[i]![1];
+    } else break;
+  }
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The JSON form of a VMP value (decisions §2a): how users author and read messages, and what vrpc-py's
+ * The JSON form of a VMP value (SPEC §9): how users author and read messages, and what vrpc-py's
  * JSONSerializer writes. Same structure as the MessagePack value, bytes as `{"__bytes__": "<base64>"}`.
  *
  * Integers are exact: a number without `.`/`e`/`E` is an integer (-2^63..2^64-1), anything else a float64. That is

@@ -1,5 +1,5 @@
 /**
- * The reference MessagePack decoder: bytes → Value, strict per the VMP canonical profile (decisions §2, §6).
+ * The reference MessagePack decoder: bytes → Value, strict per the VMP canonical profile (SPEC §2, §3.11, §8).
  *
  * It accepts every valid encoding of a value (any integer width, map16 for one entry, float32, any key order)
  * and rejects everything else with a typed `VmpError` that carries the path and the byte offset of the item that
@@ -16,7 +16,7 @@
 import { VmpError, type ErrorKind, type Path } from "../../../core/src/errors.js";
 import { array, bin, bool, f32Bits, f64Bits, int, map, nil, str, type Value } from "../value/model.js";
 
-/** At most this many nested containers (decisions §2); the next one is `DepthExceeded`. */
+/** At most this many nested containers (SPEC §2.5); the next one is `DepthExceeded`. */
 export const MAX_DEPTH = 512;
 
 /** The MessagePack value families; `reserved` is 0xc1, the one byte the spec never uses. */
@@ -163,7 +163,7 @@ function readInteger(view: DataView, at: number, bytes: number, signed: boolean)
 export const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export interface DecodeOptions {
-  /** Nested containers allowed (default 512, decisions §2). */
+  /** Nested containers allowed (default 512, SPEC §2.5). */
   readonly maxDepth?: number;
 }
 

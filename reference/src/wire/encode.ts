@@ -1,5 +1,5 @@
 /**
- * The canonical MessagePack encoder (decisions §2): Value → the one byte string every VMP encoder must produce.
+ * The canonical MessagePack encoder (SPEC §3): Value → the one byte string every VMP encoder must produce.
  *
  * Every header is the smallest form that holds the value or length; non-negative integers use the uint family and
  * negative ones the int family; floats keep their width and raw bits; map entries keep their order; strings are
