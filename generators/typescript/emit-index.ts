@@ -22,7 +22,6 @@ export function emitIndex(ir: Ir, names: TsNames, runtimeModules: readonly strin
   const factories = [...catalogue(ir), ...envelopes].map((m) => names.factory(m.name));
   f.print("export { ", join(factories, ", "), ' } from "./events.js";');
   f.print('export { validate } from "./validate.js";');
-  f.print('export { toJsonView, type ValidationError } from "./validation.js";');
   // The runtime's own index decides its public surface when there is one; otherwise every runtime module is.
   const modules = runtimeModules.includes("index.ts") ? ["index.ts"] : [...runtimeModules].sort(compare);
   for (const m of modules) f.print(`export * from "./runtime/${m.replace(/\.ts$/, ".js")}";`);

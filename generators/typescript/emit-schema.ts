@@ -1,12 +1,13 @@
 /**
  * `src/schema.ts`: the spec's types as runtime data, one descriptor per named type (runtime/schema.ts is the
- * contract), then the message types in spec order and the spec's identity.
+ * contract), then the message types in spec order and the spec's identity. `src/validate.ts`: `validate` over the
+ * message descriptors (runtime/check.ts does the checking).
  */
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
 import { provenance } from "../common/text.js";
 import type { Field, Ir, TypeDef, TypeRef } from "../../core/src/ir/types.js";
-import { join, str, tsFile } from "./file.js";
+import { join, printDoc, str, tsFile } from "./file.js";
 import { propertyKey, type TsNames } from "./names.js";
 import { isWide } from "./type-expr.js";
 
@@ -34,6 +35,29 @@ export function emitSchema(ir: Ir, names: TsNames, source: HeaderSource): Genera
     f.print("sha256: ", str(ir.source.sha256), ",");
     f.print("version: ", str(ir.source.version), ",");
   }, "} as const;");
+  return f;
+}
+
+/** `validate(typeName, value)`: the message descriptors by type name, checked by the runtime's `check`. */
+export function emitValidate(ir: Ir, names: TsNames, source: HeaderSource): GeneratedFile {
+  // The descriptors are reached through the module namespace: no import of theirs can clash with another name.
+  const f = tsFile("src/validate.ts", source, [
+    'import { createValidate, type ValidationError } from "./runtime/check.js";',
+    'import * as schema from "./schema.js";',
+    `import type { ${names.messageTypeName} } from "./types.js";`,
+  ]);
+  f.declare("validate");
+  printDoc(
+    f,
+    "Validates a message of the named type (in memory: Uint8Array bytes, bigints, Maps, ZData instances are fine) " +
+      "and returns every problem as a VmpError with its kind and path, in a stable order (runtime/check.ts); an " +
+      "empty list means valid. An unknown type name is a TypeError.",
+  );
+  f.block(
+    [`export const validate: (typeName: ${names.messageTypeName}, value: unknown) => ValidationError[] = createValidate({`],
+    () => ir.messages.forEach((m) => f.print(propertyKey(names.type(m.name)), ": schema.", names.type(m.name), ",")),
+    "});",
+  );
   return f;
 }
 

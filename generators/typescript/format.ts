@@ -1,6 +1,6 @@
 /**
- * Formatting inside the pipeline (research/aesthetics.md §5.4), with one fixed prettier configuration, so that
- * `vmp generate --check` compares formatted bytes that do not depend on any prettier config of the machine.
+ * Formatting inside the pipeline, with one fixed prettier configuration, so that `vmp generate --check` compares
+ * formatted bytes that do not depend on any prettier config of the machine.
  */
 import type { Options } from "prettier";
 

@@ -8,12 +8,12 @@ import type { OutputFile } from "../common/output.js";
 import type { Ir } from "../../core/src/ir/types.js";
 import { emitEvents } from "./emit-events.js";
 import { emitIndex } from "./emit-index.js";
-import { emitSchema } from "./emit-schema.js";
+import { emitSchema, emitValidate } from "./emit-schema.js";
+import { emitTables } from "./emit-tables.js";
 import { emitTypes } from "./emit-types.js";
-import { emitValidate } from "./emit-validate.js";
 import { format, type Parser } from "./format.js";
 import { tsNames } from "./names.js";
-import { copyRuntime, copySupport, renderPackageFiles, type TypeScriptInputs } from "./package.js";
+import { copyRuntime, renderPackageFiles, type TypeScriptInputs } from "./package.js";
 
 export type { TypeScriptInputs } from "./package.js";
 export { readTypeScriptInputs } from "./sources.js";
@@ -24,12 +24,11 @@ export interface EmittedFile extends OutputFile {
 }
 
 /** Every file of the package, unformatted, in a fixed order. */
-export function emit(ir: Ir, specDoc: unknown, inputs: TypeScriptInputs): EmittedFile[] {
+export function emit(ir: Ir, inputs: TypeScriptInputs): EmittedFile[] {
   const source: HeaderSource = ir.source;
   const names = tsNames(ir);
-  const validators = emitValidate(ir, names, specDoc, source);
   const code = (f: { path: string; content(): string }): EmittedFile => ({ path: f.path, content: f.content(), parser: "typescript" });
-  const pkg = renderPackageFiles(ir, names, inputs, validators.needsAjv, source);
+  const pkg = renderPackageFiles(ir, names, inputs, source);
   return [
     // The templates are written formatted: prettier runs on code only, which keeps generation well under 2 s.
     ...pkg,
@@ -37,14 +36,14 @@ export function emit(ir: Ir, specDoc: unknown, inputs: TypeScriptInputs): Emitte
     code(emitTypes(ir, names, source)),
     code(emitSchema(ir, names, source)),
     code(emitEvents(ir, names, source)),
-    { path: validators.file.path, content: validators.file.content() },
-    ...copySupport(inputs, source),
-    ...copyRuntime(inputs, source),
+    code(emitValidate(ir, names, source)),
+    code(emitTables(ir, source)),
+    ...copyRuntime(inputs),
   ];
 }
 
 /** The package's files, formatted: what `vmp generate --lang ts` writes under generated/ts/. */
-export async function generate(ir: Ir, specDoc: unknown, inputs: TypeScriptInputs): Promise<OutputFile[]> {
-  const files = emit(ir, specDoc, inputs);
+export async function generate(ir: Ir, inputs: TypeScriptInputs): Promise<OutputFile[]> {
+  const files = emit(ir, inputs);
   return Promise.all(files.map(async (f) => ({ path: f.path, content: f.parser ? await format(f.content, f.parser) : f.content })));
 }

@@ -6,12 +6,13 @@ export const typescript: LanguageEntry = {
   description: "the generated TypeScript binding (generated/ts)",
   outDir: "ts",
   testee: {
-    command: ["node", "generated/ts/dist/testee.js"],
-    requires: ["generated/ts/dist/testee.js"],
-    build: "npx vmp generate --lang ts && npx tsc -p generated/ts",
+    // A user of the package: it imports `vmp-protocol` (root devDependency file:generated/ts).
+    command: ["node", "conformance/testees/ts/dist/main.js"],
+    requires: ["generated/ts/dist/index.js", "conformance/testees/ts/dist/main.js"],
+    build: "npx vmp generate --lang ts && npm run build",
   },
   load: async () => {
     const ts = await import("./index.js");
-    return { generate: (ir, ctx) => ts.generate(ir, ctx.spec.doc, ts.readTypeScriptInputs(`${ctx.root}/generators/typescript`)) };
+    return { generate: (ir, ctx) => ts.generate(ir, ts.readTypeScriptInputs(`${ctx.root}/generators/typescript`)) };
   },
 };

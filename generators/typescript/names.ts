@@ -1,7 +1,7 @@
 /**
- * TypeScript names (research/aesthetics.md §5.6): one escape rule (`name$`), reserved words, and the names of the
- * generated API resolved in ordered passes into one `taken` set, spec names first, so a spec type can never be
- * shadowed by something the emitter adds.
+ * TypeScript names: one escape rule (`name$`), reserved words, and the names of the generated API resolved in
+ * ordered passes into one `taken` set, spec names first, so a spec type can never be shadowed by something the
+ * emitter adds.
  */
 import type { Ir } from "../../core/src/ir/types.js";
 import { lowerFirstWord } from "../common/text.js";

@@ -337,7 +337,7 @@ export function getWebXRMeshRequest(
  *
  * @param value - The client's system information (Python client only).
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function initEvent(
   value?: InitValue,
@@ -360,7 +360,7 @@ export function initEvent(
  *
  * @param value - The new camera state.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function cameraMoveEvent(
   value: CameraMoveValue,
@@ -382,7 +382,7 @@ export function cameraMoveEvent(
  *
  * @param value - The frame.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function cameraViewEvent(
   value: CameraViewValue,
@@ -404,7 +404,7 @@ export function cameraViewEvent(
  *
  * @param value - The element's new pose.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function objectMoveEvent(
   value: ObjectMoveValue,
@@ -425,7 +425,7 @@ export function objectMoveEvent(
  *
  * @param value - The element's last pose.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function objectMoveEndEvent(
   value: ObjectMoveValue,
@@ -447,7 +447,7 @@ export function objectMoveEndEvent(
  *
  * @param value - Where an image was clicked; absent for a button.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function clickEvent(
   value?: ClickValue,
@@ -468,7 +468,7 @@ export function clickEvent(
  *
  * @param value - The submitted text.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function inputEvent(
   value: string,
@@ -490,7 +490,7 @@ export function inputEvent(
  * @param value - The file content in base64. The browser cuts a fixed 22-character data-URL prefix
  *   (`data:image/png;base64,`), so files of other types arrive with the rest of their prefix still in front.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function uploadEvent(
   value: string,
@@ -512,7 +512,7 @@ export function uploadEvent(
  *
  * @param value - The screenshot.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function snapshotEvent(
   value: SnapshotValue,
@@ -533,7 +533,7 @@ export function snapshotEvent(
  *
  * @param value - The component's `onLoad` string.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function loadEvent(
   value: string,
@@ -554,7 +554,7 @@ export function loadEvent(
  *
  * @param value - The axes and buttons.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function gamepadsEvent(
   value: GamepadsValue,
@@ -576,7 +576,7 @@ export function gamepadsEvent(
  *
  * @param value - The poses and gestures of both hands.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function handMoveEvent(
   value: HandMoveValue,
@@ -598,7 +598,7 @@ export function handMoveEvent(
  *
  * @param value - The poses and buttons of both controllers.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function controllerMoveEvent(
   value: ControllerMoveValue,
@@ -620,7 +620,7 @@ export function controllerMoveEvent(
  *
  * @param value - The tracked joints.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function bodyTrackingMoveEvent(
   value: BodyTrackingMoveValue,
@@ -642,7 +642,7 @@ export function bodyTrackingMoveEvent(
  *
  * @param value - The new step and the clock.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function timelineStepEvent(
   value: TimelineStepValue,
@@ -665,7 +665,7 @@ export function timelineStepEvent(
  *
  * @param value - The key and the modifiers.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function keyDownEvent(
   value: KeyboardValue,
@@ -688,7 +688,7 @@ export function keyDownEvent(
  *
  * @param value - The key and the modifiers.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function keyUpEvent(
   value: KeyboardValue,
@@ -711,7 +711,7 @@ export function keyUpEvent(
  *
  * @param value - The key and the modifiers.
  * @param key - The component that sent the event.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function keyPressEvent(
   value: KeyboardValue,
@@ -734,7 +734,7 @@ export function keyPressEvent(
  *
  * @param request - The request this answers: its `rtype` is this message's `etype` and its `key` is echoed.
  * @param value - The grabbed frame.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function grabRenderResponse(
   request: Pick<GrabRenderRequest, "rtype" | "key">,
@@ -755,7 +755,7 @@ export function grabRenderResponse(
  *
  * @param request - The request this answers: its `rtype` is this message's `etype` and its `key` is echoed.
  * @param value - The result of the step. Upstream does not document it, so it is kept as sent.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function mjStepResponse(
   request: Pick<MjStepRequest, "rtype" | "key">,
@@ -776,7 +776,7 @@ export function mjStepResponse(
  *
  * @param request - The request this answers: its `rtype` is this message's `etype` and its `key` is echoed.
  * @param value - The rendered view.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function mjRenderResponse(
   request: Pick<MjRenderRequest, "rtype" | "key">,
@@ -798,7 +798,7 @@ export function mjRenderResponse(
  *
  * @param request - The request this answers: its `rtype` is this message's `etype` and its `key` is echoed.
  * @param value - The detected meshes.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function getWebXRMeshResponse(
   request: Pick<GetWebXRMeshRequest, "rtype" | "key">,
@@ -841,7 +841,7 @@ export function serverEvent(etype: string, data: Any, opts: { readonly ts?: Time
  * @param etype - The event type. It selects the handler on the receiving side.
  * @param value - The event payload.
  * @param key - The component that produced the event, such as `defaultCamera` or `keyboard-monitor`.
- * @param opts - `ts` defaults to the current time; `rtype` is left out when not given.
+ * @param opts - `ts` defaults to the current time.
  */
 export function clientEvent(
   etype: string,
@@ -864,13 +864,14 @@ export function clientEvent(
  * nil, value: nil`, fields this envelope does not have; such frames validate as Message.
  *
  * @param etype - The procedure to call.
- * @param opts - `ts` defaults to the current time; `uuid` defaults to a random UUID; `args`, `kwargs` are
- *   left out when not given.
+ * @param opts - `ts` defaults to the current time; `rtype` defaults to `{etype}_RESPONSE@{uuid}`; `uuid`
+ *   defaults to a random UUID; `args`, `kwargs` are left out when not given.
  */
 export function rpcRequest(
   etype: string,
   opts: {
     readonly ts?: Timestamp;
+    readonly rtype?: string;
     readonly args?: Any[] | null;
     readonly kwargs?: { [key: string]: Any } | null;
     readonly uuid?: string;
@@ -880,7 +881,7 @@ export function rpcRequest(
   return {
     ts: opts.ts ?? Date.now(),
     etype,
-    rtype: `${etype}_RESPONSE@${uuid}`,
+    rtype: opts.rtype ?? `${etype}_RESPONSE@${uuid}`,
     ...(opts.args !== undefined && { args: opts.args }),
     ...(opts.kwargs !== undefined && { kwargs: opts.kwargs }),
     uuid,
@@ -897,19 +898,20 @@ export function rpcRequest(
  * @param data - The request's parameters: the keyword arguments given to the Python RPC class.
  * @param key - The component that should answer (GRAB_RENDER defaults to `DEFAULT`, GET_WEBXR_MESH to
  *   `webxr-mesh`).
- * @param opts - `ts` defaults to the current time; `uuid` defaults to a random UUID.
+ * @param opts - `ts` defaults to the current time; `rtype` defaults to `{etype}_RESPONSE@{uuid}`; `uuid`
+ *   defaults to a random UUID.
  */
 export function serverRpcRequest(
   etype: string,
   data: Any,
   key?: ComponentKey,
-  opts: { readonly ts?: Timestamp; readonly uuid?: string } = {},
+  opts: { readonly ts?: Timestamp; readonly rtype?: string; readonly uuid?: string } = {},
 ): ServerRpcRequest {
   const uuid = opts.uuid ?? crypto.randomUUID();
   return {
     ts: opts.ts ?? Date.now(),
     etype,
-    rtype: `${etype}_RESPONSE@${uuid}`,
+    rtype: opts.rtype ?? `${etype}_RESPONSE@${uuid}`,
     ...(key !== undefined && { key }),
     data,
     uuid,

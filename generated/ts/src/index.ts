@@ -144,5 +144,4 @@ export {
   rpcResponse,
 } from "./events.js";
 export { validate } from "./validate.js";
-export { toJsonView, type ValidationError } from "./validation.js";
 export * from "./runtime/index.js";

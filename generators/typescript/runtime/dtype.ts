@@ -1,16 +1,13 @@
 /**
- * Array element types (spec §7.3): the closed dtype vocabulary, the typed array that holds each one, numpy's
- * explicit forms (`<f4`, `>i2`, `|u1`), byte swapping, and conversions for the two 16-bit float types, which
- * JavaScript has no array type for (their elements are kept as raw `Uint16Array` bit patterns).
+ * Array element types (spec §7.3): the typed array that holds each dtype of the spec's vocabulary (`Dtype` and
+ * its item sizes and numpy codes come from ../tables.js), numpy's explicit forms (`<f4`, `>i2`, `|u1`), byte
+ * swapping, and conversions for the two 16-bit float types, which JavaScript has no array type for (their
+ * elements are kept as raw `Uint16Array` bit patterns).
  */
 
-// prettier-ignore
-export const DTYPES = [
-  "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-  "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
-] as const;
+import { DTYPES, DTYPE_TABLE, type Dtype } from "../tables.js";
 
-export type Dtype = (typeof DTYPES)[number];
+export { DTYPES, type Dtype };
 
 /** The typed array holding each dtype: bool as 0/1 bytes, 16-bit floats as bit patterns, complex as re, im pairs. */
 export interface DtypeArrays {
@@ -50,35 +47,29 @@ export interface DtypeInfo<D extends Dtype = Dtype> {
   readonly lanes: 1 | 2;
 }
 
-const info = <D extends Dtype>(
-  name: D,
-  itemsize: number,
-  array: TypedArrayClass<DtypeArrays[D]>,
-  lanes: 1 | 2 = 1,
-): DtypeInfo<D> => ({
-  name,
-  itemsize,
-  array,
-  lanes,
-});
-
-export const DTYPE_INFO: { readonly [D in Dtype]: DtypeInfo<D> } = {
-  bool: info("bool", 1, Uint8Array),
-  int8: info("int8", 1, Int8Array),
-  int16: info("int16", 2, Int16Array),
-  int32: info("int32", 4, Int32Array),
-  int64: info("int64", 8, BigInt64Array),
-  uint8: info("uint8", 1, Uint8Array),
-  uint16: info("uint16", 2, Uint16Array),
-  uint32: info("uint32", 4, Uint32Array),
-  uint64: info("uint64", 8, BigUint64Array),
-  float16: info("float16", 2, Uint16Array),
-  bfloat16: info("bfloat16", 2, Uint16Array),
-  float32: info("float32", 4, Float32Array),
-  float64: info("float64", 8, Float64Array),
-  complex64: info("complex64", 8, Float32Array, 2),
-  complex128: info("complex128", 16, Float64Array, 2),
+/** The typed array of each dtype, and how many of its entries make one element: JavaScript's part of the table. */
+const ARRAYS: { readonly [D in Dtype]: { array: TypedArrayClass<DtypeArrays[D]>; lanes: 1 | 2 } } = {
+  bool: { array: Uint8Array, lanes: 1 },
+  int8: { array: Int8Array, lanes: 1 },
+  int16: { array: Int16Array, lanes: 1 },
+  int32: { array: Int32Array, lanes: 1 },
+  int64: { array: BigInt64Array, lanes: 1 },
+  uint8: { array: Uint8Array, lanes: 1 },
+  uint16: { array: Uint16Array, lanes: 1 },
+  uint32: { array: Uint32Array, lanes: 1 },
+  uint64: { array: BigUint64Array, lanes: 1 },
+  float16: { array: Uint16Array, lanes: 1 },
+  bfloat16: { array: Uint16Array, lanes: 1 },
+  float32: { array: Float32Array, lanes: 1 },
+  float64: { array: Float64Array, lanes: 1 },
+  complex64: { array: Float32Array, lanes: 2 },
+  complex128: { array: Float64Array, lanes: 2 },
 };
+
+/** Each dtype's item size (the spec's) with its typed array and lanes (the runtime's). */
+export const DTYPE_INFO = Object.fromEntries(
+  DTYPES.map((name) => [name, { name, itemsize: DTYPE_TABLE[name].itemsize, ...ARRAYS[name] }]),
+) as { readonly [D in Dtype]: DtypeInfo<D> };
 
 const NAMES: ReadonlySet<string> = new Set(DTYPES);
 
@@ -86,12 +77,13 @@ export function isDtype(s: string): s is Dtype {
   return NAMES.has(s);
 }
 
-/** numpy's type codes (after the byte-order character) and the dtypes they name. */
-// prettier-ignore
-const NUMPY_CODES: Readonly<Record<string, Dtype>> = {
-  b1: "bool", i1: "int8", i2: "int16", i4: "int32", i8: "int64", u1: "uint8", u2: "uint16", u4: "uint32",
-  u8: "uint64", f2: "float16", f4: "float32", f8: "float64", c8: "complex64", c16: "complex128",
-};
+/** numpy's type codes (after the byte-order character) and the dtypes they name, from the spec's table. */
+const NUMPY_CODES: ReadonlyMap<string, Dtype> = new Map(
+  DTYPES.flatMap((d) => {
+    const code = DTYPE_TABLE[d].numpy;
+    return code === undefined ? [] : [[code, d] as const];
+  }),
+);
 
 /**
  * A dtype as sent: a canonical name, or numpy's explicit form (`<`/`=`/none little-endian, `>` big-endian, `|`
@@ -100,7 +92,7 @@ const NUMPY_CODES: Readonly<Record<string, Dtype>> = {
 export function parseDtype(s: string): { readonly dtype: Dtype; readonly bigEndian: boolean } | undefined {
   if (isDtype(s)) return { dtype: s, bigEndian: false };
   const m = /^([<>|=])([a-z]\d{1,2})$/.exec(s);
-  const dtype = m === null ? undefined : NUMPY_CODES[m[2]!];
+  const dtype = m === null ? undefined : NUMPY_CODES.get(m[2]!);
   if (m === null || dtype === undefined) return undefined;
   const size = DTYPE_INFO[dtype].itemsize;
   if (m[1] === "|" && size > 1) return undefined;

@@ -1,31 +1,17 @@
 /**
  * The one error taxonomy of VMP (spec §8): every decode, encode and validation failure is a `VmpError` with one of
- * 15 kinds. Compare errors by `kind`, never by message; the message names the path and what was expected, and wire
- * errors also give the byte offset of the item that failed.
+ * the kinds of the spec's `x-vmp-errors` table (`ErrorKind`, from ../tables.js). Compare errors by `kind`, never
+ * by message; the message names the path and what was expected, and wire errors also give the byte offset of the
+ * item that failed.
  */
+import { ERROR_KINDS, type ErrorKind } from "../tables.js";
 
-export const ERROR_KINDS = [
-  "Truncated",
-  "TrailingBytes",
-  "InvalidUtf8",
-  "NonStringKey",
-  "DuplicateKey",
-  "DepthExceeded",
-  "UnsupportedExt",
-  "UnknownZType",
-  "UnsupportedDtype",
-  "ShapeMismatch",
-  "InvalidShape",
-  "MissingField",
-  "WrongType",
-  "IntegerOutOfRange",
-  "InvalidValue",
-] as const;
+export { ERROR_KINDS, type ErrorKind };
 
-export type ErrorKind = (typeof ERROR_KINDS)[number];
+const KINDS: ReadonlySet<string> = new Set(ERROR_KINDS);
 
 export function isErrorKind(s: string): s is ErrorKind {
-  return (ERROR_KINDS as readonly string[]).includes(s);
+  return KINDS.has(s);
 }
 
 /** Where a value sits: map keys and array indices from the root, printed as `data.nodes[3].b`. */

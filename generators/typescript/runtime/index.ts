@@ -45,6 +45,7 @@ export {
   selectMessage,
 } from "./codec.js";
 export type { Desc } from "./decode.js";
+export { check, type ValidationError } from "./check.js";
 export { fromJSON, jsonToMsgpack, msgpackToJson, toJSON, type JsonOptions } from "./json.js";
 export { RpcCancelledError, RpcCorrelator, RpcTimeoutError, rpcResponseType, type RpcResult } from "./rpc.js";
 export {

@@ -5,13 +5,20 @@
 import { VmpError } from "./errors.js";
 import { DTYPE_INFO, typedView, type Dtype } from "./dtype.js";
 import { NDArray } from "./ndarray.js";
+import { DTYPES, DTYPE_TABLE } from "../tables.js";
+
+/** The safetensors name of each dtype that has one, from the spec's table (complex types have none). */
+const SAFETENSORS_CODES: ReadonlyMap<Dtype, string> = new Map(
+  DTYPES.flatMap((d) => {
+    const code = DTYPE_TABLE[d].safetensors;
+    return code === undefined ? [] : [[d, code] as const];
+  }),
+);
 
 /** safetensors dtype codes with a VMP counterpart (the float8 types have none: UnsupportedDtype). */
-// prettier-ignore
-const SAFETENSORS_DTYPES: Readonly<Record<string, Dtype>> = {
-  BOOL: "bool", U8: "uint8", I8: "int8", I16: "int16", U16: "uint16", F16: "float16", BF16: "bfloat16",
-  I32: "int32", U32: "uint32", F32: "float32", I64: "int64", U64: "uint64", F64: "float64",
-};
+const SAFETENSORS_DTYPES: ReadonlyMap<string, Dtype> = new Map(
+  [...SAFETENSORS_CODES].map(([d, code]) => [code, d]),
+);
 
 /** A safetensors file (spec §7.5): `bytes` as received and its tensors, in data-offset order. */
 export class Safetensors {
@@ -32,12 +39,11 @@ export class Safetensors {
     tensors: ReadonlyMap<string, NDArray>,
     metadata?: Readonly<Record<string, string>>,
   ): Safetensors {
-    const codes = new Map(Object.entries(SAFETENSORS_DTYPES).map(([code, dtype]) => [dtype, code]));
     const entries = metadata === undefined ? [] : [`"__metadata__":${JSON.stringify(metadata)}`];
     const payloads: Uint8Array[] = [];
     let offset = 0;
     for (const [name, array] of tensors) {
-      const code = codes.get(array.dtype);
+      const code = SAFETENSORS_CODES.get(array.dtype);
       if (code === undefined)
         throw new VmpError("UnsupportedDtype", `safetensors has no ${array.dtype}`, [name]);
       const b = array.bytes();
@@ -125,10 +131,7 @@ function tensorSpan(name: string, entry: unknown, dataLength: number): TensorSpa
   const t = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
   const where = `tensor ${JSON.stringify(name)}`;
   if (typeof t !== "object" || t === null) throw new VmpError("InvalidValue", `${where} must be an object`);
-  const dtype =
-    typeof t.dtype === "string" && Object.hasOwn(SAFETENSORS_DTYPES, t.dtype)
-      ? SAFETENSORS_DTYPES[t.dtype]
-      : undefined;
+  const dtype = typeof t.dtype === "string" ? SAFETENSORS_DTYPES.get(t.dtype) : undefined;
   if (dtype === undefined)
     throw new VmpError(
       "UnsupportedDtype",

@@ -1,6 +1,7 @@
 /**
  * The runtime is copied verbatim into the generated package and must run in browsers: no Node globals or
- * modules, no dependencies, imports only between its own files (with .js extensions).
+ * modules, no dependencies, imports only between its own files (with .js extensions) and of the spec's tables
+ * (`../tables.js`: the generated src/tables.ts in the package, generators/typescript/tables.ts here).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,7 +25,7 @@ describe("the runtime sources", () => {
     "%s imports only sibling runtime modules",
     (_file, text) => {
       const specifiers = [...text.matchAll(/\bfrom\s+["']([^"']+)["']/g)].map((m) => m[1]!);
-      for (const s of specifiers) {
+      for (const s of specifiers.filter((x) => x !== "../tables.js")) {
         expect(s).toMatch(/^\.\/[a-z-]+\.js$/);
         expect(sources.map((x) => x.file)).toContain(s.slice(2).replace(/\.js$/, ".ts"));
       }

@@ -2,8 +2,9 @@
  * The runtime against every shared vector (conformance/vectors/*.json, format in conformance/VECTORS.md):
  *
  * - valid: decoding the canonical bytes and every alternative in lossless mode and encoding again gives the
- *   canonical bytes (the relay guarantee, spec §10); encoding the vector's value (typed JSON read into the values
- *   a user builds: numbers, bigints, VmpFloat, Map, Uint8Array) gives the canonical bytes; default mode decodes too;
+ *   canonical bytes (the relay guarantee, spec §10), and `check` finds nothing wrong with the decoded value;
+ *   encoding the vector's value (typed JSON read into the values a user builds: numbers, bigints, VmpFloat, Map,
+ *   Uint8Array) gives the canonical bytes; default mode decodes too;
  * - invalid: decoding fails with the listed kind at the listed path.
  *
  * Then, beyond the vectors, the runtime against the reference implementation (reference/src) on frames made by mutating
@@ -22,6 +23,7 @@ import { decode as referenceDecode } from "../../../../reference/src/wire/decode
 import { encode as referenceEncode } from "../../../../reference/src/wire/encode.js";
 import { buildIr, loadSpec } from "../../../../core/src/ir/build.js";
 import type { TypeDef, TypeRef } from "../../../../core/src/ir/types.js";
+import { check } from "../../runtime/check.js";
 import { decode, decodeValue, encode, encodeValue } from "../../runtime/codec.js";
 import { VmpError, formatPath } from "../../runtime/errors.js";
 import type { NamedDesc, RecordDesc, TypeDesc } from "../../runtime/schema.js";
@@ -182,8 +184,11 @@ describe.each(manifests)("$file", ({ vectors }) => {
     (_id, v) => {
       for (const hex of [v.canonical!, ...(v.alternatives ?? []).map((a) => a.hex)]) {
         const bytes = hexBytes(hex);
-        expect(encodeAs(v, decodeAs(v, bytes, true)), `re-encoding ${hex.slice(0, 40)}`).toBe(v.canonical);
+        const lossless = decodeAs(v, bytes, true);
+        expect(encodeAs(v, lossless), `re-encoding ${hex.slice(0, 40)}`).toBe(v.canonical);
         expect(() => decodeAs(v, bytes, false)).not.toThrow();
+        // What decode accepts, the collect-all checker (validate) accepts too.
+        if (v.type !== "any") expect(check(descriptors.get(v.type)!, lossless)).toEqual([]);
       }
       expect(encodeAs(v, fromTypedJson(v.value)), "encoding the value").toBe(v.canonical);
     },
