@@ -1,4 +1,4 @@
-/** The JSON form (decisions §2a): exact integers, text key order, __bytes__, clear errors. */
+/** The JSON form (SPEC §9): exact integers, text key order, __bytes__, clear errors. */
 import { describe, expect, it } from "vitest";
 import { VmpError, type ErrorKind } from "../../core/src/errors.js";
 import { parseJsonForm, printJsonForm } from "../src/value/json-form.js";

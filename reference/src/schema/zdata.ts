@@ -5,6 +5,7 @@
  */
 import { VmpError, type Path } from "../../../core/src/errors.js";
 import { baseTables } from "../../../core/src/ir/tables.js";
+import { parseJsonForm } from "../value/json-form.js";
 import { array, bin, get, int, map, str, UINT64_MAX, type MapValue, type Value } from "../value/model.js";
 
 const DTYPES = baseTables().dtypes;
@@ -163,22 +164,23 @@ function checkSafetensors(m: MapValue, path: Path): MapValue {
   if (b.length < 8) throw new VmpError("InvalidValue", `a safetensors file starts with an 8-byte header length; only ${b.length} bytes present`, bp);
   const headerLength = new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
   if (headerLength > BigInt(b.length - 8)) throw new VmpError("InvalidValue", `safetensors header length ${headerLength} exceeds the ${b.length - 8} bytes present`, bp);
-  let header: unknown;
+  // Parsed with exact integers: shapes and offsets beyond 2^53 must not round (SPEC §7.5 rule 4 follows §7.3).
+  let header: Value;
   try {
-    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(b.subarray(8, 8 + Number(headerLength))));
+    header = parseJsonForm(new TextDecoder("utf-8", { fatal: true }).decode(b.subarray(8, 8 + Number(headerLength))));
   } catch {
     throw new VmpError("InvalidValue", "the safetensors header is not UTF-8 JSON", bp);
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) throw new VmpError("InvalidValue", "the safetensors header must be a JSON object", bp);
-  const metadata = (header as Record<string, unknown>).__metadata__;
-  if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Object.values(metadata).some((x) => typeof x !== "string"))) {
+  if (header.kind !== "map") throw new VmpError("InvalidValue", "the safetensors header must be a JSON object", bp);
+  const metadata = get(header, "__metadata__");
+  if (metadata !== undefined && (metadata.kind !== "map" || metadata.entries.some(([, x]) => x.kind !== "str"))) {
     throw new VmpError("InvalidValue", "safetensors __metadata__ must map strings to strings", bp);
   }
   const dataLength = BigInt(b.length - 8) - headerLength;
-  const spans = Object.entries(header as Record<string, unknown>)
+  const spans = header.entries
     .filter(([name]) => name !== "__metadata__")
     .map(([name, info]) => checkTensorEntry(name, info, dataLength, bp))
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   // The tensors must tile the data region exactly: no gaps, no overlaps (what the safetensors library enforces).
   let end = 0n;
   for (const [begin, stop] of spans) {
@@ -190,18 +192,23 @@ function checkSafetensors(m: MapValue, path: Path): MapValue {
 }
 
 /** Checks one tensor's header entry and returns its [begin, end) data span. */
-function checkTensorEntry(name: string, info: unknown, dataLength: bigint, path: Path): [bigint, bigint] {
-  const t = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+function checkTensorEntry(name: string, info: Value, dataLength: bigint, path: Path): [bigint, bigint] {
   const where = `tensor "${name}"`;
-  if (typeof t !== "object" || t === null) throw new VmpError("InvalidValue", `${where} must be an object`, path);
-  const size = typeof t.dtype === "string" ? SAFETENSORS_DTYPES.get(t.dtype) : undefined;
-  if (size === undefined) throw new VmpError("UnsupportedDtype", `${where} has dtype ${JSON.stringify(t.dtype)}, not a safetensors dtype`, path);
-  if (!Array.isArray(t.shape) || t.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new VmpError("InvalidShape", `${where} shape must be non-negative integers`, path);
-  const offsets = t.data_offsets;
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1] || BigInt(offsets[1]) > dataLength) {
+  if (info.kind !== "map") throw new VmpError("InvalidValue", `${where} must be an object`, path);
+  const dtype = get(info, "dtype");
+  const size = dtype?.kind === "str" ? SAFETENSORS_DTYPES.get(dtype.value) : undefined;
+  if (size === undefined) throw new VmpError("UnsupportedDtype", `${where} has dtype ${dtype?.kind === "str" ? JSON.stringify(dtype.value) : "missing"}, not a safetensors dtype`, path);
+  const shape = get(info, "shape");
+  if (shape?.kind !== "array" || shape.items.some((d) => d.kind !== "int" || d.value < 0n)) throw new VmpError("InvalidShape", `${where} shape must be non-negative integers`, path);
+  const dims = shape.items.map((d) => (d as { value: bigint }).value);
+  if (dims.length > MAX_DIMS) throw new VmpError("InvalidShape", `${where} has ${dims.length} dimensions; at most ${MAX_DIMS}`, path);
+  const offsets = get(info, "data_offsets");
+  const [begin, stop] = offsets?.kind === "array" && offsets.items.length === 2 && offsets.items.every((o) => o.kind === "int") ? offsets.items.map((o) => (o as { value: bigint }).value) : [];
+  if (begin === undefined || stop === undefined || begin < 0n || begin > stop || stop > dataLength) {
     throw new VmpError("InvalidValue", `${where} data_offsets must be [begin, end] inside the ${dataLength} data bytes`, path);
   }
-  const count = (t.shape as number[]).reduce((p, d) => p * BigInt(d), 1n);
-  if (BigInt(offsets[1] - offsets[0]) !== count * BigInt(size)) throw new VmpError("ShapeMismatch", `${where} spans ${offsets[1] - offsets[0]} bytes; its shape needs ${count * BigInt(size)}`, path);
-  return [BigInt(offsets[0]), BigInt(offsets[1])];
+  const count = dims.reduce((p, d) => p * d, 1n);
+  if (count > UINT64_MAX) throw new VmpError("InvalidShape", `${where} shape has ${count} elements, beyond 2^64-1`, path);
+  if (stop - begin !== count * BigInt(size)) throw new VmpError("ShapeMismatch", `${where} spans ${stop - begin} bytes; its shape needs ${count * BigInt(size)}`, path);
+  return [begin, stop];
 }
