@@ -129,6 +129,7 @@ const SERVER = { ts: TS, etype: "PING", data: null };
 function invalids(): InvalidRecipe[] {
   const arrayOf = (...items: Value[]) => w().value(array(items));
   return [
+    invalid("envelope.not-a-map.bin", "a bare bin read as an AddEvent: a message is a map, WrongType at the root (SPEC §4.6)", hex("c400"), "WrongType", { type: "AddEvent", path: [] }),
     invalid("envelope.message.missing-etype", "a Message without etype cannot be dispatched", enc({ ts: TS, data: 1 }), "MissingField", { type: "Message", path: ["etype"] }),
     invalid("envelope.message.empty-etype", "etype must be a non-empty string (pattern ^.+$)", enc({ ts: TS, etype: "" }), "InvalidValue", { type: "Message", path: ["etype"] }),
     invalid("envelope.message.etype-int", "etype must be a string, not an integer", enc({ ts: TS, etype: 7 }), "WrongType", { type: "Message", path: ["etype"] }),

@@ -106,6 +106,7 @@ function extAndReserved(): InvalidRecipe[] {
     invalid("ext.fixext1", "fixext1: VMP has no ext types", w().ext(1, hex("00")), "UnsupportedExt"),
     invalid("ext.msgpackr-undefined", "d4 00 00, msgpackr's encoding of undefined", hex("d40000"), "UnsupportedExt"),
     invalid("ext.timestamp32", "the timestamp ext (-1), msgpackr's Date", w().ext(-1, hex("00000000")), "UnsupportedExt"),
+    invalid("ext.timestamp-in-event", "a SET whose data is a timestamp ext, read as a ServerEvent: refused wherever it stands, also on fast decode paths", hex("83a27473cf0000018bcfe56800a56574797065a3534554a464617461d6ff0c5a13bc"), "UnsupportedExt", { type: "ServerEvent" }),
     invalid("ext.fixext16", "fixext16", w().ext(5, new Uint8Array(16)), "UnsupportedExt"),
     invalid("ext.ext8", "ext8 of 1 byte", w().ext(1, hex("00"), "ext8"), "UnsupportedExt"),
     invalid("ext.ext16", "ext16", w().ext(1, hex("0000"), "ext16"), "UnsupportedExt"),

@@ -38,6 +38,8 @@ function dtypes(): InvalidRecipe[] {
     ["pipe-multibyte", "|f4", "numpy's \"not applicable\" byte order only fits 1-byte types"],
     ["python-float", "float", "the Python type name float is not a dtype name"],
     ["empty", "", "an empty dtype"],
+    ["prototype-name", "toString", "a name every JavaScript object inherits is not in the vocabulary"],
+    ["bare-unknown-code", "f3", "a numpy-like code that names no dtype"],
   ];
   const out = cases.map(([id, dtype, description]) =>
     err(`dtype.${id}`, `dtype ${JSON.stringify(dtype)}: ${description}`, ndarray(dtype, [1], "00000000"), "UnsupportedDtype", at));
@@ -128,6 +130,8 @@ function safetensorsErrors(): InvalidRecipe[] {
     err("safetensors.dtype-float8", "F8_E5M2 is a safetensors dtype with no VMP counterpart", safetensorDict(safetensors('{"w":{"dtype":"F8_E5M2","shape":[1],"data_offsets":[0,1]}}', "3c")), "UnsupportedDtype", b),
     err("safetensors.gap", "one byte of data before the only tensor: ranges must cover the data area without gaps", safetensorDict(safetensors('{"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}', "0001")), "InvalidValue", b),
     err("safetensors.metadata-not-strings", "__metadata__ maps strings to strings; a number there is malformed", safetensorDict(safetensors('{"__metadata__":{"n":1},"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', "07")), "InvalidValue", b),
+    err("safetensors.shape-product-2p64", "shape [2^32, 2^32] of U8: the product 2^64 is beyond 2^64-1, InvalidShape before any length check (SPEC §7.3)", safetensorDict(safetensors('{"t": {"dtype": "U8", "shape": [4294967296, 4294967296], "data_offsets": [0, 4]}}', "00000000")), "InvalidShape", b),
+    err("safetensors.dim-beyond-2p53", "shape [2^53+1] of U8 spanning 4 bytes: read exactly (a double would round it), a ShapeMismatch", safetensorDict(safetensors('{"t": {"dtype": "U8", "shape": [9007199254740993], "data_offsets": [0, 4]}}', "00000000")), "ShapeMismatch", b),
     err("safetensors.overlap", "two tensors sharing a byte: ranges must not overlap", safetensorDict(safetensors('{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}', "0001")), "InvalidValue", b),
   ];
 }

@@ -62,6 +62,7 @@ function dtypes(): ValidRecipe[] {
     valid("zdata.ndarray.float32", "float32 [1, 2, 3] (upstream Z01, vrpc-py and Zaku bytes): 00 00 80 3f …", f32, {
       alternatives: [
         alt(f32, "<f4"),
+        alt(f32, "f4", undefined, "dtype f4: a numpy code without byte-order character is little-endian (SPEC §7.3)"),
         alt(f32, ">f4", "3f800000 40000000 40400000"),
         [w().map16(4).value(str("ztype")).value(str("numpy.ndarray")).fixstr("b").value(bin(hex("0000803f0000004000004040"))).fixstr("dtype").fixstr("float32").fixstr("shape").value(array([int(3)])), "map16 header, as vrpc-ts writes the same object literal"],
         [w().fixmap(4).fixstr("shape").fixarray(1).uint64(3).fixstr("dtype").fixstr("float32").fixstr("b").value(bin(hex("0000803f0000004000004040"))).fixstr("ztype").value(str("numpy.ndarray")), "fields in reverse order and the dimension as uint64"],
@@ -171,6 +172,10 @@ function opaque(): ValidRecipe[] {
       alternatives: [[hex("de0002a57a74797065a6737068657265a464617461de0001a672616469757301"), "upstream Z22 bytes from vrpc-ts"]],
     }),
     valid("zdata.unknown.default", "unknown.Type (upstream Z24) is kept opaque in the default mode; strictZType rejects the same frame (schema-errors)", unknown),
+    // Names of JavaScript prototype properties are ordinary unknown ztypes: kept opaque, never looked up.
+    ...["toString", "constructor", "__proto__", "hasOwnProperty"].map((name) =>
+      valid(`zdata.unknown.prototype-name.${name.replace(/_/g, "").toLowerCase()}`, `ztype ${JSON.stringify(name)} is an unknown ztype like any other, kept opaque`, map([["ztype", str(name)]])),
+    ),
     valid("zdata.unknown.ztype-not-string", "a map whose ztype is not a string is not ZData: an ordinary map", js({ ztype: 1, b: new Uint8Array([1]) })),
     valid("zdata.strict.ndarray", "strictZType accepts every registered ztype: a float32 ndarray", ndarray("float32", [1], "0000803f"), {
       options: { strictZType: true },

@@ -49,7 +49,7 @@ export interface ZDataOptions {
 /** A dtype as sent, resolved to its canonical name and byte order; undefined when not in the vocabulary. */
 export function parseDtype(s: string): { name: string; bigEndian: boolean } | undefined {
   if (DTYPE_SIZES.has(s)) return { name: s, bigEndian: false };
-  const m = /^([<>|=])([a-z]\d{1,2})$/.exec(s);
+  const m = /^([<>|=]?)([a-z]\d{1,2})$/.exec(s); // no byte-order character: little-endian (SPEC §7.3)
   const name = m ? NUMPY_CODES.get(m[2]!) : undefined;
   if (!m || name === undefined) return undefined;
   const size = DTYPE_SIZES.get(name)!;
