@@ -59,7 +59,6 @@ def _numpy_holds(shape: list[int]) -> bool:
     return True
 
 
-
 def is_known_ztype(ztype: str) -> bool:
     return ztype in KNOWN_ZTYPES
 
