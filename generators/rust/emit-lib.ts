@@ -11,7 +11,8 @@ export function emitLib(ir: Ir, names: RsNames, source: HeaderSource): Generated
     source,
     `vmp-protocol: the ${ir.source.title} ${ir.source.version} for Rust, generated from \`${ir.source.file}\`.\n\n` +
       "A struct per spec type (`types`, re-exported here) with serde support, the spec as static descriptors " +
-      "(`schema`), constructors for every message (`events`), and the canonical MessagePack codec (`runtime`).\n\n" +
+      "(`schema`), constructors for every message (`events`), the spec's error kinds and dtypes (`tables`), and the canonical " +
+      "MessagePack codec (`runtime`).\n\n" +
       "- `decode::<T>(bytes)` reads a frame as the spec type `T` (validated, then typed); `encode(&value)` writes " +
       "its canonical bytes.\n" +
       `- \`decode_message(bytes)\` picks the message type by the spec's rules and returns a \`${names.knownMessage}\`.\n` +
@@ -21,6 +22,7 @@ export function emitLib(ir: Ir, names: RsNames, source: HeaderSource): Generated
   f.print("pub mod events;");
   f.print("pub mod runtime;");
   f.print("pub mod schema;");
+  f.print("pub mod tables;");
   f.print("pub mod types;");
   f.print();
   f.print(
@@ -31,5 +33,8 @@ export function emitLib(ir: Ir, names: RsNames, source: HeaderSource): Generated
   f.print("pub use runtime::value::{Map, Value};");
   f.print("pub use runtime::zdata::{ArrayKind, CustomZData, Dtype, Image, ImageFormat, NdArray, Registry, Safetensors, ZData};");
   f.print("pub use types::*;");
+  f.print();
+  f.print("/// The crate's version: the version of the spec it was generated from.");
+  f.print('pub const VERSION: &str = env!("CARGO_PKG_VERSION");');
   return f;
 }

@@ -1,8 +1,7 @@
 /**
- * Formatting inside the pipeline (research/aesthetics.md §5.4): `rustfmt` with a fixed configuration given on the
- * command line (edition 2021, `max_width = 120`), so that `vmp generate --check` compares formatted bytes that do
- * not depend on the machine. The binary is looked up explicitly, in this order: `$VMP_RUSTFMT`, `~/.cargo/bin/rustfmt`,
- * then `rustfmt` on PATH.
+ * Formatting inside the pipeline: `rustfmt` with a fixed configuration given on the command line (edition 2021,
+ * `max_width = 120`), so that `vmp generate --check` compares formatted bytes that do not depend on the machine. The
+ * binary is looked up explicitly, in this order: `$VMP_RUSTFMT`, `~/.cargo/bin/rustfmt`, then `rustfmt` on PATH.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";

@@ -9,10 +9,11 @@ import type { Ir } from "../../core/src/ir/types.js";
 import { emitEvents } from "./emit-events.js";
 import { emitLib } from "./emit-lib.js";
 import { emitSchema } from "./emit-schema.js";
+import { emitTables } from "./emit-tables.js";
 import { emitTypes } from "./emit-types.js";
 import { findRustfmt, format, FormatterNotFound } from "./format.js";
 import { rsNames } from "./names.js";
-import { copyRuntime, copySupport, copyTests, renderPackageFiles } from "./package.js";
+import { copyRuntime, renderPackageFiles } from "./package.js";
 import type { RustInputs } from "./sources.js";
 
 export type { RustInputs } from "./sources.js";
@@ -36,9 +37,8 @@ export function emit(ir: Ir, inputs: RustInputs): EmittedFile[] {
     code(emitTypes(ir, names, source)),
     code(emitSchema(ir, names, source)),
     code(emitEvents(ir, names, source)),
-    ...copyRuntime(inputs, source).map(plain),
-    ...copySupport(inputs, source).map(plain),
-    ...copyTests(inputs, source).map(plain),
+    code(emitTables(ir, source)),
+    ...copyRuntime(inputs).map(plain),
   ];
 }
 

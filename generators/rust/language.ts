@@ -1,14 +1,17 @@
 /** The Rust binding as the registry lists it (generators/registry.ts). */
 import type { LanguageEntry } from "../common/emitter.js";
 
+/** The testee is a crate of its own next to the other testees, built against generated/rust. */
+const TESTEE = "conformance/testees/rs";
+
 export const rust: LanguageEntry = {
   id: "rs",
-  description: "the generated Rust binding (generated/rust), its release testee binary",
+  description: `the generated Rust binding (generated/rust), through the release testee binary of ${TESTEE}`,
   outDir: "rust",
   testee: {
-    command: ["generated/rust/target/release/vmp-testee"],
-    requires: ["generated/rust/target/release/vmp-testee"],
-    build: "cargo build --release --manifest-path generated/rust/Cargo.toml",
+    command: [`${TESTEE}/target/release/vmp-testee`],
+    requires: [`${TESTEE}/target/release/vmp-testee`],
+    build: `cargo build --release --locked --manifest-path ${TESTEE}/Cargo.toml`,
   },
   load: async () => {
     const rs = await import("./index.js");

@@ -1,28 +1,16 @@
 /**
  * The crate around the generated code: Cargo.toml and README.md rendered from the handlebars templates in
  * generators/rust/templates/ (boilerplate only; code is printed, never templated), rustfmt.toml, .gitignore, and
- * the verbatim copies of the runtime (to `src/runtime/`), of the testee (to `src/bin/`) and of the integration
- * tests (to `tests/`).
+ * the verbatim copy of the runtime (generators/rust/runtime/ → `src/runtime/`).
  */
 import Handlebars from "handlebars";
-import { headerLines, headerText, type HeaderSource } from "../common/header.js";
+import { headerLines, headerText, runtimeHeaderText, type HeaderSource } from "../common/header.js";
 import type { OutputFile } from "../common/output.js";
-import { compare } from "../common/printer.js";
-import type { SourceText } from "../common/sources.js";
 import type { Ir } from "../../core/src/ir/types.js";
 import { catalogue } from "./emit-types.js";
 import { MAX_WIDTH } from "./format.js";
 import type { RsNames } from "./names.js";
 import type { RustInputs } from "./sources.js";
-
-/** Where a support file goes: the testee becomes the `vmp-testee` binary. */
-function supportPath(name: string): string {
-  return name === "testee.rs" ? "src/bin/vmp-testee.rs" : `src/bin/${name}`;
-}
-
-export function hasTestee(inputs: RustInputs): boolean {
-  return inputs.support.some((s) => s.name === "testee.rs");
-}
 
 export function renderPackageFiles(ir: Ir, names: RsNames, inputs: RustInputs, source: HeaderSource): OutputFile[] {
   const hbs = Handlebars.create();
@@ -43,7 +31,6 @@ export function renderPackageFiles(ir: Ir, names: RsNames, inputs: RustInputs, s
     typeCount: ir.types.size,
     catalogueCount: known.length,
     knownMessage: names.knownMessage,
-    testee: hasTestee(inputs),
     exampleFactory: names.factory(example?.name ?? "Message"),
     exampleType: names.type(example?.name ?? "Message"),
     exampleArgs: "",
@@ -61,25 +48,13 @@ export function renderPackageFiles(ir: Ir, names: RsNames, inputs: RustInputs, s
   ];
 }
 
-/** The runtime modules (files starting with `test_` excluded), each with the header and its origin, then the text. */
-export function copyRuntime(inputs: RustInputs, source: HeaderSource): OutputFile[] {
-  return modules(inputs.runtime).map((m) => ({ path: `src/runtime/${m.name}`, content: copied(`generators/rust/runtime/${m.name}`, m.text, source) }));
-}
-
-/** The testee (generators/rust/support/testee.rs → src/bin/vmp-testee.rs). */
-export function copySupport(inputs: RustInputs, source: HeaderSource): OutputFile[] {
-  return modules(inputs.support).map((m) => ({ path: supportPath(m.name), content: copied(`generators/rust/support/${m.name}`, m.text, source) }));
-}
-
-/** The integration tests (generators/rust/tests/*.rs → tests/). */
-export function copyTests(inputs: RustInputs, source: HeaderSource): OutputFile[] {
-  return modules(inputs.tests).map((m) => ({ path: `tests/${m.name}`, content: copied(`generators/rust/tests/${m.name}`, m.text, source) }));
-}
-
-function modules(files: readonly SourceText[]): SourceText[] {
-  return files.filter((f) => f.name.endsWith(".rs") && !f.name.startsWith("test_")).sort((a, b) => compare(a.name, b.name));
-}
-
-function copied(origin: string, text: string, source: HeaderSource): string {
-  return [...headerLines(source, "slash"), `// Copied from ${origin}.`, text].join("\n");
+/**
+ * The runtime modules (generators/rust/runtime/**\/*.rs → src/runtime/, subfolders kept), each stamped with the
+ * runtime header, which names the toolchain version only: a spec edit rewrites no runtime file.
+ */
+export function copyRuntime(inputs: RustInputs): OutputFile[] {
+  return inputs.runtime.map((m) => ({
+    path: `src/runtime/${m.name}`,
+    content: [`// ${runtimeHeaderText()}`, `// Copied from generators/rust/runtime/${m.name}.`, m.text].join("\n"),
+  }));
 }

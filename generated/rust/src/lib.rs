@@ -2,7 +2,8 @@
 //! vmp-protocol: the Vuer Message Protocol 1.0.0 for Rust, generated from `protocol/vmp.schema.json`.
 //!
 //! A struct per spec type (`types`, re-exported here) with serde support, the spec as static descriptors (`schema`),
-//! constructors for every message (`events`), and the canonical MessagePack codec (`runtime`).
+//! constructors for every message (`events`), the spec's error kinds and dtypes (`tables`), and the canonical
+//! MessagePack codec (`runtime`).
 //!
 //! - `decode::<T>(bytes)` reads a frame as the spec type `T` (validated, then typed); `encode(&value)` writes its
 //!   canonical bytes.
@@ -13,6 +14,7 @@
 pub mod events;
 pub mod runtime;
 pub mod schema;
+pub mod tables;
 pub mod types;
 
 pub use runtime::codec::{
@@ -24,3 +26,6 @@ pub use runtime::options::DecodeOptions;
 pub use runtime::value::{Map, Value};
 pub use runtime::zdata::{ArrayKind, CustomZData, Dtype, Image, ImageFormat, NdArray, Registry, Safetensors, ZData};
 pub use types::*;
+
+/// The crate's version: the version of the spec it was generated from.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -11,6 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../../cli/test/helpers.js";
 import { buildIr, loadSpec } from "../../../core/src/ir/build.js";
 import type { Ir, TypeDef } from "../../../core/src/ir/types.js";
+import { runtimeHeaderText } from "../../common/header.js";
+import { dtypeVariant } from "../emit-tables.js";
 import { emit, findRustfmt, readRustInputs } from "../index.js";
 import { claim, rsNames, safeIdentifier, screamingSnake, snakeCase } from "../names.js";
 
@@ -242,6 +244,48 @@ describe("Rust emitter on the spec", () => {
     expect(types).not.toContain("    ServerEvent(ServerEvent),");
     // ZData variants read the codec's Value::ZData through its canonical map.
     expect(types).toContain("Value::ZData(z) => Value::Map(z.to_map()),");
+  });
+
+  it("prints the spec's error kinds and dtypes as enums, so that a new entry needs no edit of a Rust list", () => {
+    const tables = file("src/tables.rs", ir);
+    expect(tables).toContain(`pub const ALL: [ErrorKind; ${ir.errorKinds.length}] = [`);
+    expect(tables).toContain(`pub const ALL: [Dtype; ${ir.dtypes.length}] = [`);
+    for (const k of ir.errorKinds) expect(tables).toContain(`ErrorKind::${k.name} => "${k.name}",`);
+    for (const d of ir.dtypes) expect(tables).toContain(`Dtype::${dtypeVariant(d.name)} => ${d.itemSize},`);
+    expect(tables).toContain('Dtype::Bfloat16 => None,'); // bfloat16 has no numpy code
+    expect(tables).toContain('Dtype::Float32 => Some("F32"),');
+    const grown: Ir = {
+      ...ir,
+      errorKinds: [...ir.errorKinds, { name: "FrameTooLarge", description: "A frame over the size limit." }],
+      dtypes: [...ir.dtypes, { name: "float8", itemSize: 1 }],
+    };
+    const more = file("src/tables.rs", grown);
+    expect(more).toContain("    /// A frame over the size limit.\n    FrameTooLarge,");
+    expect(more).toContain(`pub const ALL: [ErrorKind; ${ir.errorKinds.length + 1}] = [`);
+    expect(more).toContain("    /// `float8`: 1 byte per element; no numpy code, no safetensors code.\n    Float8,");
+    expect(more).toContain('Dtype::Float8 => "float8",');
+  });
+
+  it("copies the runtime tree with the toolchain's header only, so a spec edit rewrites no runtime file", () => {
+    const files = emit(ir, inputs);
+    const runtime = files.filter((f) => f.path.startsWith("src/runtime/"));
+    expect(runtime.map((f) => f.path)).toEqual(inputs.runtime.map((m) => `src/runtime/${m.name}`));
+    expect(runtime.map((f) => f.path)).toContain("src/runtime/codec/mod.rs");
+    for (const f of runtime) {
+      expect(f.content.startsWith(`// ${runtimeHeaderText()}\n`), f.path).toBe(true);
+      expect(f.content, f.path).not.toContain(ir.source.sha256.slice(0, 16));
+    }
+    const edited = emit({ ...ir, source: { ...ir.source, sha256: "f".repeat(64) } }, inputs);
+    const before = new Map(files.map((f) => [f.path, f.content]));
+    const changed = edited.filter((f) => before.get(f.path) !== f.content).map((f) => f.path);
+    expect(changed.some((p) => p.startsWith("src/runtime/"))).toBe(false);
+    expect(changed).toContain("src/tables.rs");
+  });
+
+  it("ships no binary and no test that needs the repository (the testee is conformance/testees/rs)", () => {
+    const paths = emit(ir, inputs).map((f) => f.path);
+    expect(paths.filter((p) => p.startsWith("src/bin/") || p.startsWith("tests/"))).toEqual([]);
+    expect(file("Cargo.toml", ir)).not.toContain("[[bin]]");
   });
 });
 
