@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import yargs, { type Argv } from "yargs";
+import { breakingCommand } from "./commands/breaking.js";
 import { conformanceCommand } from "./commands/conformance.js";
 import { convertCommand } from "./commands/convert.js";
 import { diffCommand } from "./commands/diff.js";
@@ -43,7 +44,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
-  for (const c of [validateCommand, inspectCommand, diffCommand, convertCommand, lintCommand, vectorsCommand, conformanceCommand, generateCommand] as Command<unknown>[]) {
+  for (const c of [validateCommand, inspectCommand, diffCommand, convertCommand, lintCommand, vectorsCommand, conformanceCommand, generateCommand, breakingCommand] as Command<unknown>[]) {
     cli.command(c.command, c.describe, c.builder as (y: Argv) => Argv, async (args) => {
       code = await c.run(args as never, io);
     });
