@@ -1,7 +1,7 @@
 """The runtime of the generated ``vmp_protocol`` package: codec, ZData, JSON form, RPC correlation.
 
-Copied verbatim into ``vmp_protocol/_runtime/`` by the Python emitter; depends on the standard library and numpy
-(msgpack, torch, PIL, safetensors and ml_dtypes are used when importable). The spec's tables (error kinds,
+Copied verbatim into ``vmp_protocol/_runtime/`` by the Python emitter; depends on the standard library, numpy and
+msgspec (torch, PIL, safetensors and ml_dtypes are used when importable). The spec's tables (error kinds,
 dtypes) come from the generated ``vmp_protocol/_tables.py``.
 
 ``__all__`` below is the runtime's public API: ``vmp_protocol/__init__.py`` re-exports exactly these names.

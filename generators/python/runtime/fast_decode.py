@@ -1,17 +1,18 @@
-"""A fast path for the default (not lossless) decode of canonical frames, on the msgpack C extension.
+"""A fast path for the default (not lossless) decode of canonical frames, on msgspec's C decoder (fast.py).
 
 ``decode_fast(desc, data, ...)`` returns the value :func:`codec.decode` would return, or raises :class:`Fallback`
 when it cannot vouch for that; the codec then decodes with its exact reader, which gives every error its kind,
 path and offset. The fast path is therefore only ever *conservative*: it accepts a frame only when
 
-- ``msgpack.unpackb`` reads it (no ext types, no trailing bytes, valid UTF-8, no truncation), and
-- re-packing the result with ``msgpack.packb`` gives the frame back byte for byte: the frame is canonical, so it
-  has no duplicate keys (a duplicate would have been dropped) and no float32 (``packb`` writes float64), and
+- it holds no ext type (the exact reader rejects them all: SPEC §3) and the C decoder reads it (no trailing
+  bytes, valid UTF-8, no truncation), and
+- re-encoding the result gives the frame back byte for byte: the frame is canonical, so it has no duplicate
+  keys (a duplicate would have been dropped) and no float32 (the encoder writes float64), and
 - the descriptor-driven walk below finds every value as the exact reader would (keys are str, nesting stays
   under the depth limit, ZData is a known array type with plain entries, every constraint holds).
 
 Anything else (lossless mode, floats where an exact width matters, unknown or custom ztypes, a float in an
-integer field, ...) falls back. msgpack is optional: without it every frame takes the exact reader.
+integer field, ...) falls back.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from typing import Any, Final
 import numpy as np
 
 from .._tables import DTYPES
-from .dtype import storage_dtype
+from .dtype import MAX_DIMS, storage_dtype
 from .errors import VmpError
-from .fast import DEPTH_LIMIT, FALLBACK, Fallback, msgpack
+from .fast import DEPTH_LIMIT, FALLBACK, TIMESTAMP_HEADERS, Fallback, pack, unpack
 from .schema import (
     AliasDesc,
     ArrayType,
@@ -40,12 +41,12 @@ from .schema import (
     resolve,
     string_problem,
 )
-from .zdata import MAX_DIMS, is_known_ztype, read_known_zdata
+from .zdata import is_known_ztype, read_known_zdata
 
 Conv = Callable[[Any, int, "_Ctx"], Any]
 
 MAX_FRAME: Final = 1 << 20
-"""Bigger frames take the exact reader: ``unpackb`` would copy their payloads, where the reader keeps views."""
+"""Bigger frames take the exact reader: the C decoder would copy their payloads, where the reader keeps views."""
 
 
 class _Ctx:
@@ -56,15 +57,14 @@ class _Ctx:
         self.as_dict = as_dict
 
 
-def _no_ext(code: int, data: bytes) -> Any:
-    raise FALLBACK
-
-
 def decode_fast(desc: Desc, data: bytes | bytearray | memoryview, copy: bool, as_dict: bool) -> Any:
-    assert msgpack is not None
+    scan = data.tobytes() if isinstance(data, memoryview) else data  # `in` on a memoryview compares items
+    for header in TIMESTAMP_HEADERS:
+        if header in scan:
+            raise FALLBACK
     try:
-        obj = msgpack.unpackb(data, raw=False, strict_map_key=False, ext_hook=_no_ext)
-        again = msgpack.packb(obj)
+        obj = unpack(data)
+        again = pack(obj)
     except Fallback:
         raise
     except Exception:  # noqa: BLE001 (any defect: the exact reader reports it)
@@ -113,7 +113,8 @@ def _any(v: Any, depth: int, ctx: _Ctx) -> Any:
                 tx = type(x)
                 if tx is dict:
                     if "ztype" in x and type(x["ztype"]) is str:
-                        c[k] = _zdata(x, ctx)  # a fresh dict of unpackb's: values may change while iterating
+                        # The decoder's dicts are fresh: values may be replaced while iterating.
+                        c[k] = _zdata(x, ctx)
                     elif x:
                         push(x)
                         push_depth(inner)
@@ -145,7 +146,6 @@ def _raw_plain(v: Any, depth: int) -> bool:
     return t in _PLAIN
 
 
-_ARRAY_KEYS: Final = frozenset(("ztype", "b", "dtype", "shape"))
 # dtype name -> (storage dtype, itemsize), for the dtypes whose arrays are plain little-endian numpy arrays
 # (bool needs its 0/1 check, bfloat16 its wrapper class: both take the general path).
 _PLAIN_DTYPES: Final[dict[str, tuple[np.dtype[Any], int]]] = {
@@ -155,18 +155,24 @@ _PLAIN_DTYPES: Final[dict[str, tuple[np.dtype[Any], int]]] = {
 
 def _zdata(v: dict[Any, Any], ctx: _Ctx) -> Any:
     ztype = v["ztype"]
-    if ztype == "numpy.ndarray" and len(v) == 4 and v.keys() == _ARRAY_KEYS:
-        # The commonest ZData: what read_known_zdata returns for it, without its general checks.
-        b = v["b"]
-        plain = _PLAIN_DTYPES.get(v["dtype"])
-        shape = v["shape"]
-        if type(b) is bytes and plain is not None and type(shape) is list and 0 < len(shape) <= MAX_DIMS:
-            count = 1
-            for d in shape:
-                if type(d) is not int or d < 0:
-                    raise FALLBACK
-                count *= d
-            if count > 0 and count * plain[1] == len(b):
+    if ztype == "numpy.ndarray" and len(v) == 4:
+        # The commonest ZData: what read_known_zdata returns for it, without its general checks. With 4 entries,
+        # finding b, dtype and shape (with their types) means there are no others.
+        b = v.get("b")
+        plain = _PLAIN_DTYPES.get(v.get("dtype"))  # type: ignore[arg-type]
+        shape = v.get("shape")
+        if type(b) is bytes and plain is not None and type(shape) is list:
+            if len(shape) == 1:
+                count = shape[0]
+                shaped = type(count) is int and count > 0
+            else:
+                shaped = 0 < len(shape) <= MAX_DIMS
+                count = 1
+                for d in shape:
+                    if type(d) is not int or d < 0:
+                        raise FALLBACK
+                    count *= d
+            if shaped and count > 0 and count * plain[1] == len(b):
                 arr = np.frombuffer(b, dtype=plain[0])  # read-only: a view of an immutable bytes
                 if ctx.copy:
                     arr = arr.copy()

@@ -1,9 +1,9 @@
-"""The fast path of the default encode, on the msgpack C extension (shared parts: fast.py).
+"""The fast path of the default encode, on msgspec's C encoder (shared parts: fast.py).
 
 ``encode_fast(desc, value)`` turns ``value`` into plain dicts and lists in the canonical entry order (declared
-fields, then extras) and packs them with ``msgpack.packb``, whose forms are the canonical ones (smallest headers,
+fields, then extras) and packs them with the C encoder, whose forms are the canonical ones (smallest headers,
 the uint family for non-negative integers, float64 for Python floats, str8 allowed, bin for bytes). It handles
-only values whose canonical bytes are exactly what ``packb`` writes: plain str/int/float/bool/None/bytes, lists,
+only values whose canonical bytes are exactly what that encoder writes: plain str/int/float/bool/None/bytes, lists,
 tuples, dicts with str keys, generated dataclasses and dicts as records. Anything else (float32 fields, numpy
 values, ZData, UNSET inside free-form values, registered custom types, a float where an integer is declared, ...)
 raises :class:`Fallback`, and the codec's writer encodes it with its exact checks and errors.
@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any, Final
 
-from .fast import DEPTH_LIMIT, FALLBACK, Fallback, msgpack
+from .fast import DEPTH_LIMIT, FALLBACK, Fallback, pack
 from .registry import any_registered
 from .schema import (
     ArrayType,
@@ -37,15 +38,15 @@ from .zdata import is_known_ztype
 Enc = Callable[[Any, int], Any]
 
 _UNSET: Final = UNSET
+_PLAIN_STRING: Final = StringType()
 
 
 def encode_fast(desc: Desc, value: Any) -> bytes:
-    assert msgpack is not None
     if any_registered():
         raise FALLBACK  # a registered type may claim a dict, a tuple or any object
     try:
         obj = encoder_of(desc)(value, 1)
-        out: bytes = msgpack.packb(obj)
+        out = pack(obj)
     except Fallback:
         raise
     except Exception:  # noqa: BLE001 (an int beyond 64 bits, a lone surrogate, ...: the writer reports it)
@@ -54,7 +55,7 @@ def encode_fast(desc: Desc, value: Any) -> bytes:
 
 
 def _check_any(v: Any, depth: int) -> None:
-    """Raises Fallback unless ``v`` is a free-form value that packb writes canonically as it stands."""
+    """Raises Fallback unless ``v`` is a free-form value that the C encoder writes canonically as it stands."""
     t = type(v)
     if t is str or t is int or t is float or t is bool or v is None or t is bytes:
         return
@@ -140,6 +141,14 @@ def _compile_encoder(t: Desc) -> Enc:
 
         return enc_f64
     if isinstance(t, StringType):
+        if t == _PLAIN_STRING:
+
+            def enc_plain_str(v: Any, depth: int) -> Any:
+                if type(v) is not str:
+                    raise FALLBACK
+                return v
+
+            return enc_plain_str
 
         def enc_str(v: Any, depth: int) -> Any:
             if type(v) is not str or string_problem(t, v) is not None:
@@ -221,8 +230,10 @@ def _compile_encoder(t: Desc) -> Enc:
 def _record_encoder(t: RecordDesc) -> Enc:
     fields = t.fields
     is_open = t.open
-    # (wire name, attribute, required, encoder) per declared field, filled on first use
-    plan: list[tuple[str, str, bool, Enc]] = []
+    # (wire name, required, encoder) per declared field, and a getter of their attributes as one tuple (all in
+    # C), filled on first use
+    plan: list[tuple[str, bool, Enc]] = []
+    attrs: list[Callable[[Any], tuple[Any, ...]]] = []
     index: dict[str, int] = {f.name: j for j, f in enumerate(fields)}
     cls_box: list[type | None] = []
 
@@ -230,12 +241,20 @@ def _record_encoder(t: RecordDesc) -> Enc:
         if depth > DEPTH_LIMIT:
             raise FALLBACK
         if not cls_box:
-            plan.extend((f.name, f.attr, f.required, encoder_of(f.type)) for f in fields)
+            plan.extend((f.name, f.required, encoder_of(f.type)) for f in fields)
+            names = [f.attr for f in fields]
+            if len(names) > 1:
+                attrs.append(attrgetter(*names))
+            elif names:
+                only = attrgetter(names[0])
+                attrs.append(lambda v: (only(v),))
+            else:
+                attrs.append(lambda v: ())
             cls_box.append(t.cls() if t.cls is not None else None)
         inner = depth + 1
         out: dict[str, Any] = {}
         if type(v) is dict:
-            for name, _attr, required, enc in plan:
+            for name, required, enc in plan:
                 x = v.get(name, _UNSET)
                 if x is _UNSET:
                     if required:
@@ -252,8 +271,7 @@ def _record_encoder(t: RecordDesc) -> Enc:
         cls = cls_box[0]
         if cls is None or type(v) is not cls:
             raise FALLBACK
-        for name, attr, required, enc in plan:
-            x = getattr(v, attr, _UNSET)
+        for (name, required, enc), x in zip(plan, attrs[0](v)):
             if x is _UNSET:
                 if required:
                     raise FALLBACK

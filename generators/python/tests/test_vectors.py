@@ -44,8 +44,12 @@ def _encode(v: dict[str, Any], value: Any) -> bytes:
     return encode(CATALOGUE.named[v["type"]], value)
 
 
-def test_count() -> None:
-    assert len(ALL) == 524
+def test_every_manifest_is_loaded_with_unique_ids() -> None:
+    manifests = [f for f in VECTORS.glob("*.json") if f.name != "manifest.schema.json"]
+    expected = sum(len(json.loads(f.read_text())["vectors"]) for f in manifests)
+    ids = [v["id"] for v in ALL]
+    assert manifests and len(ALL) == expected
+    assert len(set(ids)) == len(ids)
 
 
 @pytest.mark.parametrize("v", [v for v in ALL if v["valid"]], ids=lambda v: v["id"])

@@ -3,8 +3,8 @@
 """The codec's entry points: ``encode``, ``encode_into``, ``decode`` (schema-directed), ``encode_value``,
 ``decode_value`` (free-form) and message selection (spec §4.6).
 
-Decoding validates as it reads (readers.py) and encoding writes the canonical bytes (writers.py); the msgpack fast
-paths (fast_decode.py, fast_encode.py) take the frames they can vouch for.
+Decoding validates as it reads (readers.py) and encoding writes the canonical bytes (writers.py); the fast
+paths on msgspec's C codec (fast_decode.py, fast_encode.py) take the frames and values they can vouch for.
 
 Relay guarantee (spec §10): for canonical bytes ``B`` of a value read as ``T``,
 ``encode(T, decode(T, B, lossless=True)) == B``.

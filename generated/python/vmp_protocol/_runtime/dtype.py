@@ -8,13 +8,18 @@ The vocabulary itself (names, item sizes, numpy codes) is the spec's ``x-vmp-dty
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
 from .._tables import DTYPES, NUMPY_CODES
 
-_EXPLICIT = re.compile(r"^([<>|=])([a-z]\d{1,2})\Z")
+MAX_DIMS: Final = 64
+"""More dimensions than any producer uses (numpy's own limit); beyond it a shape is InvalidShape (SPEC §7.3)."""
+UINT64_MAX: Final = (1 << 64) - 1
+"""The largest element count a shape may describe (SPEC §7.3)."""
+
+_EXPLICIT = re.compile(r"^([<>|=]?)([a-z]\d{1,2})\Z")  # no byte-order character: little-endian (SPEC §7.3)
 
 
 def parse_dtype(s: str) -> tuple[str, bool] | None:

@@ -12,7 +12,7 @@ from typing import Any, Final
 import numpy as np
 
 from .._tables import DTYPES, SAFETENSORS_DTYPES
-from .dtype import canonical_name, storage_dtype
+from .dtype import MAX_DIMS, UINT64_MAX, canonical_name, storage_dtype
 from .errors import VmpError, make_error
 
 _CODES: Final = {v: k for k, v in SAFETENSORS_DTYPES.items()}
@@ -146,9 +146,13 @@ def _span(name: str, entry: object, data_length: int) -> tuple[str, str, list[in
     ):
         raise _invalid(f"{where} data_offsets must be [begin, end] inside the {data_length} data bytes")
     begin, end = offsets
+    if len(shape) > MAX_DIMS:
+        raise make_error("InvalidShape", f"{where} has {len(shape)} dimensions; at most {MAX_DIMS}")
     count = 1
     for d in shape:
         count *= d
+    if count > UINT64_MAX:  # the shape rules of arrays apply (SPEC §7.5 rule 4, §7.3)
+        raise make_error("InvalidShape", f"{where} shape has {count} elements, beyond 2^64-1")
     size = count * DTYPES[dtype]
     if end - begin != size:
         raise make_error("ShapeMismatch", f"{where} spans {end - begin} bytes; its shape needs {size}")

@@ -25,7 +25,7 @@ from typing import Any, Final, Literal
 import numpy as np
 
 from .._tables import DTYPES
-from .dtype import bfloat16_dtype, canonical_name, parse_dtype, storage_dtype
+from .dtype import MAX_DIMS, UINT64_MAX, bfloat16_dtype, canonical_name, parse_dtype, storage_dtype
 from .errors import Path, make_error
 from .safetensors import Safetensors
 
@@ -51,7 +51,6 @@ FIELDS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 KNOWN_ZTYPES: Final = frozenset(FIELDS)
-MAX_DIMS: Final = 64
 
 
 def _numpy_holds(shape: list[int]) -> bool:
@@ -60,9 +59,6 @@ def _numpy_holds(shape: list[int]) -> bool:
     except (ValueError, OverflowError):
         return False
     return True
-
-
-UINT64_MAX: Final = (1 << 64) - 1
 
 
 def is_known_ztype(ztype: str) -> bool:
