@@ -3,25 +3,15 @@
  * registry (generators/registry.ts). A binding joins the suite by registering there (and by a failure list
  * `conformance/failures/<name>.txt`); conformance/README.md says what the testee must do.
  */
-import { existsSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
-import { LANGUAGES as REGISTERED } from "../../generators/registry.js";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
+import { LANGUAGES as REGISTERED, type TesteeCommand } from "../../generators/registry.js";
 
-export interface Language {
+/** A testee as the runner starts it: the reference's, or a registered language's (see TesteeCommand). */
+export interface Language extends TesteeCommand {
   /** The `--lang` name, also the failure list's file name. */
   readonly name: string;
   readonly description: string;
-  /**
-   * The argv that starts the testee. `node` means the Node that runs vmp; other relative paths are resolved
-   * against `cwd`.
-   */
-  readonly command: readonly string[];
-  /** Files (relative to `cwd`) that exist once the testee is built; when one is missing the language is "not built". */
-  readonly requires: readonly string[];
-  /** What to run to build the testee, shown when it is not built. */
-  readonly build: string;
-  /** The directory the testee runs in (default: the repository root). */
-  readonly cwd?: string;
 }
 
 /** The reference testee, then one row per registered language (generators/registry.ts). */
@@ -31,7 +21,8 @@ export const LANGUAGES: readonly Language[] = [
     description: "the reference codec of the vmp toolchain (reference/src)",
     command: ["node", "dist/conformance/src/reference-testee.js"],
     requires: ["dist/conformance/src/reference-testee.js"],
-    build: "npx tsc -p tsconfig.json",
+    build: "npm run build",
+    sources: ["core/src", "reference/src", "conformance/src"],
   },
   ...REGISTERED.map((l) => ({ name: l.id, description: l.description, ...l.testee })),
 ];
@@ -43,6 +34,35 @@ export function findLanguage(name: string): Language | undefined {
 /** The files of `requires` that are missing, resolved against `cwd`. */
 export function missingFiles(lang: Language, cwd: string): string[] {
   return lang.requires.filter((f) => !existsSync(isAbsolute(f) ? f : join(cwd, f)));
+}
+
+/** Why the testee cannot run as built: a missing file, or a source changed since the build; undefined when ready. */
+export function buildProblem(lang: Language, cwd: string): string | undefined {
+  const missing = missingFiles(lang, cwd);
+  if (missing.length > 0) return `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing; build it with: ${lang.build}`;
+  const at = (f: string) => (isAbsolute(f) ? f : join(cwd, f));
+  const built = lang.requires.map((f) => [f, statSync(at(f)).mtimeMs] as const).reduce((a, b) => (b[1] < a[1] ? b : a));
+  for (const source of lang.sources ?? []) {
+    const newer = newerThan(at(source), built[1]);
+    if (newer !== undefined) return `${relative(cwd, newer)} changed after ${built[0]} was built; rebuild it with: ${lang.build}`;
+  }
+  return undefined;
+}
+
+/** Build outputs and caches, never sources. */
+const NOT_SOURCES = new Set(["target", "dist", "node_modules", "__pycache__", ".git"]);
+
+/** A file under `path` modified after `time`, if any. */
+function newerThan(path: string, time: number): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs > time ? path : undefined;
+  for (const name of readdirSync(path)) {
+    if (NOT_SOURCES.has(name)) continue;
+    const found = newerThan(join(path, name), time);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { VectorOptions } from "./protocol.js";
 import { loadManifests, nameFilter, type Case, type Vector } from "./runner-cases.js";
 import { judge, type Verdict } from "./runner-compare.js";
 import { readFailureList, writeFailureList } from "./runner-failures.js";
-import { missingFiles } from "./runner-langs.js";
+import { buildProblem } from "./runner-langs.js";
 import { DEFAULT_TIMEOUT_MS, displayPath, Session, type CaseFailure, type LanguageRun } from "./runner.js";
 
 export const MATRIX_CHECKS = ["decode", "relay"] as const;
@@ -129,16 +129,15 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixReport> {
   const languages: MatrixLanguage[] = [];
   const sessions: { name: string; session: Session }[] = [];
   const anySelected = (names: readonly string[]) => slots.some((s) => names.some((p) => names.some((c) => MATRIX_CHECKS.some((k) => filter(`${s.base}:${p}>${c}:${k}`)))));
-  const runnable = options.languages.filter((r) => missingFiles(r.lang, r.lang.cwd ?? options.root).length === 0);
+  const runnable = options.languages.filter((r) => buildProblem(r.lang, r.lang.cwd ?? options.root) === undefined);
   const willStart = anySelected(runnable.map((r) => r.lang.name));
   const started_ = await Promise.all(
     options.languages.map(async (run): Promise<[MatrixLanguage, Session | undefined]> => {
       const { lang } = run;
       const base = { name: lang.name, description: lang.description, command: lang.command.join(" "), explicit: run.explicit, restarts: 0 };
       const cwd = lang.cwd ?? options.root;
-      const missing = missingFiles(lang, cwd);
-      if (missing.length > 0) {
-        const message = `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing; build it with: ${lang.build}`;
+      const message = buildProblem(lang, cwd);
+      if (message !== undefined) {
         return [{ ...base, status: "not built", message }, undefined];
       }
       if (!willStart) return [{ ...base, status: "ran" }, undefined];

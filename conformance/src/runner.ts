@@ -10,7 +10,7 @@ import { VECTOR_OPS } from "./protocol.js";
 import { casesOf, loadManifests, nameFilter, type Case } from "./runner-cases.js";
 import { judge, type Verdict } from "./runner-compare.js";
 import { readFailureList, writeFailureList } from "./runner-failures.js";
-import { missingFiles, type Language } from "./runner-langs.js";
+import { buildProblem, type Language } from "./runner-langs.js";
 import { TesteeProcess } from "./runner-testee.js";
 
 /** The per-request time limit unless `timeoutMs` says otherwise. */
@@ -125,9 +125,8 @@ async function runLanguage(run: LanguageRun, cases: readonly Case[], allNames: R
     failureList: displayPath(options.root, listFile),
   };
   const empty = { cases: cases.length, passed: 0, failed: 0, expectedFailures: 0, skipped: 0, skipReasons: [], failures: [], nowPassing: [], stale: [], restarts: 0 };
-  const missing = missingFiles(lang, cwd);
-  if (missing.length > 0) {
-    const message = `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing; build it with: ${lang.build}`;
+  const message = buildProblem(lang, cwd);
+  if (message !== undefined) {
     return { ...base, ...empty, status: "not built", message, durationMs: 0, ok: !run.explicit };
   }
 

@@ -22,6 +22,11 @@ export interface TesteeCommand {
   readonly requires: readonly string[];
   /** What to run to build the testee, shown when it is not built. */
   readonly build: string;
+  /**
+   * Files and folders (relative to `cwd`) the built testee is made from: when one of them is newer than a file of
+   * `requires`, the testee is out of date and the runner refuses it rather than test stale code.
+   */
+  readonly sources?: readonly string[];
   /** The directory the testee runs in (default: the repository root). */
   readonly cwd?: string;
 }

@@ -12,6 +12,7 @@ export const rust: LanguageEntry = {
     command: [`${TESTEE}/target/release/vmp-testee`],
     requires: [`${TESTEE}/target/release/vmp-testee`],
     build: `cargo build --release --locked --manifest-path ${TESTEE}/Cargo.toml`,
+    sources: ["generated/rust/src", "generated/rust/Cargo.toml", `${TESTEE}/src`, `${TESTEE}/Cargo.toml`],
   },
   load: async () => {
     const rs = await import("./index.js");

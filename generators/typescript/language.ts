@@ -10,6 +10,7 @@ export const typescript: LanguageEntry = {
     command: ["node", "conformance/testees/ts/dist/main.js"],
     requires: ["generated/ts/dist/index.js", "conformance/testees/ts/dist/main.js"],
     build: "npx vmp generate --lang ts && npm run build",
+    sources: ["generated/ts/src", "conformance/testees/ts"],
   },
   load: async () => {
     const ts = await import("./index.js");
