@@ -8,7 +8,7 @@ import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile } from "../common/printer.js";
 import type { Ir } from "../../core/src/ir/types.js";
 import { ERRORS_MODULE } from "./emit-tables.js";
-import { catalogue } from "./emit-types.js";
+import { protocolOf } from "../../core/src/ir/protocol.js";
 import { pyFile, str } from "./file.js";
 import type { PyNames } from "./names.js";
 
@@ -24,8 +24,7 @@ export function emitInit(ir: Ir, names: PyNames, source: HeaderSource): Generate
     { starImports: [RUNTIME_PACKAGE] },
   );
   const typeNames = [...[...ir.types.values()].map((t) => names.type(t.name)), names.knownMessage];
-  const envelopes = ir.messages.filter((m) => m.event!.envelope === m.name && m.name !== "Message");
-  const factories = [...catalogue(ir), ...envelopes].map((m) => names.factory(m.name));
+  const factories = protocolOf(ir).factories.map((p) => names.factory(p.message.name));
   // A spec type named like an error kind keeps the name; the error class stays reachable as errors.<Kind>.
   const spec = new Set([...typeNames, ...factories]);
   const kinds = ir.errorKinds.map((k) => k.name).filter((n) => !spec.has(n));

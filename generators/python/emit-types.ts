@@ -3,6 +3,7 @@
  * (snake_case attributes, the wire names kept by the descriptors of schema.py), `Literal` etypes, type aliases for
  * the rest; then `KnownMessage`, the union of the catalogued message types.
  */
+import { protocolOf } from "../../core/src/ir/protocol.js";
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
 import { provenance } from "../common/text.js";
@@ -106,13 +107,8 @@ function printAlias(f: GeneratedFile, a: AliasDef, ctx: TypeContext, names: PyNa
   printDocstring(f, docOf(a.description, from));
 }
 
-/** The catalogue: the message types that are not themselves envelopes. */
-export function catalogue(ir: Ir): RecordDef[] {
-  return ir.messages.filter((m) => m.event!.envelope !== m.name);
-}
-
 function printKnownMessage(f: GeneratedFile, ir: Ir, names: PyNames, ctx: TypeContext): void {
-  const known = catalogue(ir);
+  const known = protocolOf(ir).catalogue;
   f.declare(names.knownMessage);
   const value: Printable = known.length === 0 ? "None" : join(known.map((m) => names.type(m.name)), " | ");
   f.print(names.knownMessage, ": ", ctx.imp("TypeAlias", "typing"), " = ", value);

@@ -2,6 +2,7 @@
  * Python names: one escape rule (`name_`), the keywords, and the names of the
  * generated API resolved in ordered passes into one `taken` set, spec names first.
  */
+import { protocolOf } from "../../core/src/ir/protocol.js";
 import type { Ir, RecordDef } from "../../core/src/ir/types.js";
 
 /** Keywords and soft keywords, plus the builtins that generated annotations use (an attribute must not shadow them). */
@@ -64,8 +65,9 @@ export function pyNames(ir: Ir): PyNames {
   const specConst = claim(taken, "SPEC");
   const factories = new Map<string, string>();
   const fnTaken = new Set(taken);
+  const facts = protocolOf(ir);
   for (const m of ir.messages) {
-    const envelope = m.event!.envelope === m.name;
+    const envelope = facts.role(m) === "envelope" || facts.role(m) === "fallback";
     factories.set(m.name, claim(fnTaken, `${envelope ? "create_" : ""}${snakeCase(m.name)}`));
   }
   const attrCache = new Map<string, { fields: string[]; extra: string }>();

@@ -8,7 +8,7 @@ import { headerText, runtimeHeaderText, type HeaderSource } from "../common/head
 import { compare } from "../common/printer.js";
 import type { EmitterInputs } from "../common/sources.js";
 import type { Ir } from "../../core/src/ir/types.js";
-import { catalogue } from "./emit-types.js";
+import { FALLBACK_ENVELOPE, protocolOf } from "../../core/src/ir/protocol.js";
 import type { PyNames } from "./names.js";
 
 /** What the emitter copies or renders besides the IR (read from generators/python/). */
@@ -26,7 +26,8 @@ export function renderPackageFiles(ir: Ir, names: PyNames, inputs: PythonInputs,
     if (t === undefined) throw new Error(`generators/python/templates/${name} is missing`);
     return hbs.compile(t.text, { strict: true, noEscape: name !== "README.md.hbs" });
   };
-  const known = catalogue(ir);
+  const facts = protocolOf(ir);
+  const known = facts.catalogue;
   const example = known[0] ?? ir.messages[0];
   const data = {
     header: headerText(source),
@@ -38,8 +39,8 @@ export function renderPackageFiles(ir: Ir, names: PyNames, inputs: PythonInputs,
     knownMessage: names.knownMessage,
     messagesConst: names.messagesConst,
     specConst: names.specConst,
-    exampleFactory: names.factory(example?.name ?? "Message"),
-    exampleType: names.type(example?.name ?? "Message"),
+    exampleFactory: names.factory(example?.name ?? FALLBACK_ENVELOPE),
+    exampleType: names.type(example?.name ?? FALLBACK_ENVELOPE),
     messages: known.map((m) => ({
       name: names.type(m.name),
       etype: m.event!.etype !== undefined ? `\`${m.event!.etype}\`` : `\`${(m.event!.etypePattern ?? "").replace(/\|/g, "\\|")}\` (pattern)`,
