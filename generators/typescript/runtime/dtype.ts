@@ -91,7 +91,7 @@ const NUMPY_CODES: ReadonlyMap<string, Dtype> = new Map(
  */
 export function parseDtype(s: string): { readonly dtype: Dtype; readonly bigEndian: boolean } | undefined {
   if (isDtype(s)) return { dtype: s, bigEndian: false };
-  const m = /^([<>|=])([a-z]\d{1,2})$/.exec(s);
+  const m = /^([<>|=]?)([a-z]\d{1,2})$/.exec(s); // no byte-order character: little-endian (SPEC §7.3)
   const dtype = m === null ? undefined : NUMPY_CODES.get(m[2]!);
   if (m === null || dtype === undefined) return undefined;
   const size = DTYPE_INFO[dtype].itemsize;

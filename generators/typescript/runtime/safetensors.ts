@@ -4,6 +4,7 @@
  */
 import { VmpError } from "./errors.js";
 import { DTYPE_INFO, typedView, type Dtype } from "./dtype.js";
+import { parseJson } from "./json-parse.js";
 import { NDArray } from "./ndarray.js";
 import { DTYPES, DTYPE_TABLE } from "../tables.js";
 
@@ -65,6 +66,10 @@ export class Safetensors {
   }
 }
 
+/** More dimensions than any producer uses (numpy's own limit is 64): InvalidShape beyond. */
+const MAX_DIMS = 64;
+const UINT64_MAX = 2n ** 64n - 1n;
+
 /** Reads and checks a safetensors file (spec §7.5); errors are located at the file itself. */
 function parseSafetensors(b: Uint8Array): {
   tensors: Map<string, NDArray>;
@@ -81,24 +86,22 @@ function parseSafetensors(b: Uint8Array): {
   const dataStart = 8 + Number(headerLength);
   let header: unknown;
   try {
-    // The header is plain JSON with small integers; JSON.parse is enough here (unlike the VMP JSON form).
-    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(b.subarray(8, dataStart)));
+    // Parsed with exact integers: shapes and offsets beyond 2^53 must not round (spec §7.5 rule 4 follows §7.3).
+    header = parseJson(new TextDecoder("utf-8", { fatal: true }).decode(b.subarray(8, dataStart)));
   } catch {
     return invalid("the safetensors header is not UTF-8 JSON");
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header))
-    return invalid("the safetensors header must be a JSON object");
-  const { __metadata__: metadata, ...entries } = header as Record<string, unknown>;
+  if (!(header instanceof Map)) return invalid("the safetensors header must be a JSON object");
+  const metadata: unknown = header.get("__metadata__");
   if (
     metadata !== undefined &&
-    (typeof metadata !== "object" ||
-      metadata === null ||
-      Object.values(metadata).some((x) => typeof x !== "string"))
+    (!(metadata instanceof Map) || [...metadata.values()].some((x) => typeof x !== "string"))
   ) {
     return invalid("safetensors __metadata__ must map strings to strings");
   }
   const dataLength = b.length - dataStart;
-  const spans = Object.entries(entries)
+  const spans = [...(header as Map<string, unknown>)]
+    .filter(([name]) => name !== "__metadata__")
     .map(([name, entry]) => tensorSpan(name, entry, dataLength))
     .sort((x, y) => x.begin - y.begin);
   // The tensors must tile the data area exactly, without gaps or overlaps, as the safetensors format requires.
@@ -115,36 +118,50 @@ function parseSafetensors(b: Uint8Array): {
     const data = typedView(b.subarray(dataStart + s.begin, dataStart + s.end), s.dtype, false);
     tensors.set(s.name, new NDArray(s.dtype, s.shape, data));
   }
-  return { tensors, metadata: metadata as Record<string, string> | undefined };
+  return {
+    tensors,
+    metadata: metadata === undefined ? undefined : Object.fromEntries(metadata as Map<string, string>),
+  };
 }
 
 interface TensorSpan {
   readonly name: string;
   readonly dtype: Dtype;
-  readonly shape: readonly number[];
+  /** Exact dims: one beyond 2^53 is a bigint (possible only when another dim is 0). */
+  readonly shape: readonly (number | bigint)[];
   readonly begin: number;
   readonly end: number;
 }
 
-/** Checks one header entry: dtype, shape, offsets inside the data area and consistent with the shape. */
+/** A JSON integer as the parser gives it (a number while safe, else a bigint); floats are not integers. */
+const isInteger = (x: unknown): x is number | bigint =>
+  typeof x === "bigint" || (typeof x === "number" && Number.isInteger(x));
+
+/**
+ * Checks one header entry, in the reference's order: dtype, shape, offsets inside the data area, the element
+ * count within 64 bits (InvalidShape), then the span against the shape (ShapeMismatch).
+ */
 function tensorSpan(name: string, entry: unknown, dataLength: number): TensorSpan {
-  const t = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
   const where = `tensor ${JSON.stringify(name)}`;
-  if (typeof t !== "object" || t === null) throw new VmpError("InvalidValue", `${where} must be an object`);
-  const dtype = typeof t.dtype === "string" ? SAFETENSORS_DTYPES.get(t.dtype) : undefined;
+  if (!(entry instanceof Map)) throw new VmpError("InvalidValue", `${where} must be an object`);
+  const t = entry as Map<string, unknown>;
+  const code = t.get("dtype");
+  const dtype = typeof code === "string" ? SAFETENSORS_DTYPES.get(code) : undefined;
   if (dtype === undefined)
     throw new VmpError(
       "UnsupportedDtype",
-      `${where} has dtype ${JSON.stringify(t.dtype)}, not a safetensors dtype`,
+      `${where} has dtype ${typeof code === "string" ? JSON.stringify(code) : "missing"}, not a safetensors dtype`,
     );
-  const shape = t.shape;
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0))
+  const shape = t.get("shape");
+  if (!Array.isArray(shape) || !shape.every((d) => isInteger(d) && d >= 0))
     throw new VmpError("InvalidShape", `${where} shape must be non-negative integers`);
-  const offsets = t.data_offsets;
+  if (shape.length > MAX_DIMS)
+    throw new VmpError("InvalidShape", `${where} has ${shape.length} dimensions; at most ${MAX_DIMS}`);
+  const offsets = t.get("data_offsets");
   if (
     !Array.isArray(offsets) ||
     offsets.length !== 2 ||
-    !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+    !offsets.every((o) => isInteger(o) && o >= 0) ||
     offsets[0] > offsets[1] ||
     offsets[1] > dataLength
   ) {
@@ -153,10 +170,13 @@ function tensorSpan(name: string, entry: unknown, dataLength: number): TensorSpa
       `${where} data_offsets must be [begin, end] inside the ${dataLength} data bytes`,
     );
   }
-  const [begin, end] = offsets as [number, number];
-  const count = (shape as number[]).reduce((p, d) => p * BigInt(d), 1n);
+  // Both offsets are at most dataLength here, so they are safe numbers.
+  const [begin, end] = (offsets as (number | bigint)[]).map(Number) as [number, number];
+  const count = (shape as (number | bigint)[]).reduce<bigint>((p, d) => p * BigInt(d), 1n);
+  if (count > UINT64_MAX)
+    throw new VmpError("InvalidShape", `${where} shape has ${count} elements, beyond 2^64-1`);
   const size = count * BigInt(DTYPE_INFO[dtype].itemsize);
   if (BigInt(end - begin) !== size)
     throw new VmpError("ShapeMismatch", `${where} spans ${end - begin} bytes; its shape needs ${size}`);
-  return { name, dtype, shape: shape as number[], begin, end };
+  return { name, dtype, shape: shape as (number | bigint)[], begin, end };
 }

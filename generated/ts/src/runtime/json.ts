@@ -8,16 +8,16 @@
  * It goes through the schema both ways, so that JSON's single number type still gives the right wire types:
  * `toJSON` encodes the value canonically and prints those bytes (a float field holding 1 prints `1.0`), and
  * `fromJSON` parses the text into MessagePack and decodes that as the type (in a float field `2` reads as 2.0, in
- * an integer field `1700000000000.0` as an integer). The parser is this module's own: `JSON.parse` rounds
+ * an integer field `1700000000000.0` as an integer). The parser is json-parse.ts: `JSON.parse` rounds
  * integers beyond 2^53, cannot tell `1.0` from `1` and moves integer-like keys to the front.
  */
-import { VmpError, type ErrorKind } from "./errors.js";
+import { VmpError } from "./errors.js";
 import { decode, encode } from "./codec.js";
 import type { Desc } from "./decode.js";
-import { VmpFloat } from "./float.js";
+import { BYTES_KEY, parseJson, toBase64 } from "./json-parse.js";
 import { writeAny, type DecodeOptions } from "./value.js";
 import { Reader, type Kind } from "./reader.js";
-import { MAX_DEPTH, Writer } from "./wire.js";
+import { Writer } from "./wire.js";
 
 export interface JsonOptions {
   /** Spaces per level; 0 or absent prints compactly with `,` and `:` (the canonical JSON form). */
@@ -33,7 +33,7 @@ export function toJSON(desc: Desc, value: unknown, options: JsonOptions = {}): s
 /** Reads JSON text as `desc` (validating it like `decode`); `{ lossless: true }` keeps free-form floats as floats. */
 export function fromJSON(desc: Desc, text: string, options?: DecodeOptions): unknown {
   const w = new Writer();
-  writeJson(w, new JsonParser(text).document());
+  writeJson(w, parseJson(text));
   return decode(desc, w.view(), options);
 }
 
@@ -59,198 +59,6 @@ function writeJson(w: Writer, v: unknown): void {
     w.arrayHeader(v.length);
     for (const x of v) writeJson(w, x);
   } else writeAny(w, v);
-}
-
-/** The key that marks bytes when it is an object's only key (vrpc-py's JSONSerializer convention). */
-const BYTES_KEY = "__bytes__";
-/** A JSON number at the cursor: integer part, optional fraction, optional exponent. */
-const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
-/** 2^64-1 has 20 digits: longer integers are out of range without parsing them. */
-const MAX_INT_DIGITS = 20;
-const LONE_SURROGATE = /\p{Surrogate}/u;
-const ESCAPES: Readonly<Record<string, string>> = {
-  '"': '"',
-  "\\": "\\",
-  "/": "/",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "\t",
-};
-
-/**
- * Parses JSON into values `writeJson` writes exactly: objects as Maps (member order kept), integers as numbers or
- * bigints, floats as numbers (integral ones as float64 VmpFloats, so they stay floats), `{"__bytes__": …}` as bytes.
- */
-class JsonParser {
-  private pos = 0;
-  private readonly path: (string | number)[] = [];
-
-  constructor(private readonly text: string) {}
-
-  document(): unknown {
-    if (this.text.charCodeAt(0) === 0xfeff) this.pos = 1; // RFC 8259 lets a parser skip a byte-order mark
-    const value = this.value();
-    this.space();
-    if (this.pos < this.text.length)
-      this.syntax(`unexpected ${JSON.stringify(this.text[this.pos])} after the value`);
-    return value;
-  }
-
-  private value(): unknown {
-    this.space();
-    const c = this.text[this.pos];
-    if (c === "{") return this.object();
-    if (c === "[") return this.array();
-    if (c === '"') return this.string();
-    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return this.number();
-    for (const [word, value] of [
-      ["true", true],
-      ["false", false],
-      ["null", null],
-    ] as const) {
-      if (this.text.startsWith(word, this.pos)) {
-        this.pos += word.length;
-        return value;
-      }
-    }
-    return this.syntax(c === undefined ? "unexpected end of input" : `unexpected ${JSON.stringify(c)}`);
-  }
-
-  private object(): unknown {
-    this.enter();
-    const entries = new Map<string, unknown>();
-    if (!this.closes("}")) {
-      do {
-        this.space();
-        if (this.text[this.pos] !== '"') this.syntax("expected a string key");
-        const key = this.string();
-        if (entries.has(key)) this.fail("DuplicateKey", `duplicate key ${JSON.stringify(key)}`);
-        this.space();
-        if (this.text[this.pos] !== ":") this.syntax('expected ":"');
-        this.pos++;
-        this.path.push(key);
-        entries.set(key, this.value());
-        this.path.pop();
-      } while (this.separator("}"));
-    }
-    if (entries.size !== 1 || !entries.has(BYTES_KEY)) return entries;
-    const bytes = fromBase64(entries.get(BYTES_KEY));
-    return bytes ?? this.fail("InvalidValue", `${BYTES_KEY} must be a standard base64 string with padding`);
-  }
-
-  private array(): unknown[] {
-    this.enter();
-    const items: unknown[] = [];
-    if (!this.closes("]")) {
-      do {
-        this.path.push(items.length);
-        items.push(this.value());
-        this.path.pop();
-      } while (this.separator("]"));
-    }
-    return items;
-  }
-
-  /** Consumes `{` or `[`: one more container on the path, within the depth limit. */
-  private enter(): void {
-    if (this.path.length >= MAX_DEPTH) this.fail("DepthExceeded", `more than ${MAX_DEPTH} nested containers`);
-    this.pos++;
-  }
-
-  private closes(close: string): boolean {
-    this.space();
-    if (this.text[this.pos] !== close) return false;
-    this.pos++;
-    return true;
-  }
-
-  private separator(close: string): boolean {
-    this.space();
-    const c = this.text[this.pos++];
-    if (c === ",") return true;
-    if (c === close) return false;
-    this.pos--;
-    return this.syntax(`expected "," or "${close}"`);
-  }
-
-  private string(): string {
-    const start = this.pos++;
-    let out = "";
-    let chunk = this.pos;
-    for (;;) {
-      const c = this.text.charCodeAt(this.pos);
-      if (c !== c) this.syntax("unterminated string", start);
-      if (c === 0x22) break;
-      if (c < 0x20) this.syntax("control character in a string (escape it)");
-      if (c !== 0x5c) {
-        this.pos++;
-        continue;
-      }
-      out += this.text.slice(chunk, this.pos);
-      const e = this.text[this.pos + 1] ?? "";
-      const hex = this.text.slice(this.pos + 2, this.pos + 6);
-      if (Object.hasOwn(ESCAPES, e)) {
-        out += ESCAPES[e];
-        this.pos += 2;
-      } else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(hex)) {
-        out += String.fromCharCode(parseInt(hex, 16));
-        this.pos += 6;
-      } else this.syntax("invalid escape");
-      chunk = this.pos;
-    }
-    out += this.text.slice(chunk, this.pos++);
-    // Escaped halves of a pair (\ud83d\ude00) have joined by now; whatever is still alone has no UTF-8 form.
-    if (LONE_SURROGATE.test(out))
-      this.fail("InvalidUtf8", `string has a lone surrogate ${this.where(start)}`);
-    return out;
-  }
-
-  private number(): unknown {
-    NUMBER.lastIndex = this.pos;
-    const m = NUMBER.exec(this.text);
-    if (m === null) return this.syntax("invalid number");
-    const [literal, fraction, exponent] = m;
-    const at = this.pos;
-    this.pos += literal.length;
-    if (fraction === undefined && exponent === undefined) {
-      const v = literal.replace("-", "").length <= MAX_INT_DIGITS ? BigInt(literal) : undefined;
-      if (v === undefined || v < -(2n ** 63n) || v > 2n ** 64n - 1n) {
-        return this.fail(
-          "IntegerOutOfRange",
-          `${literal.slice(0, 40)} is outside -2^63..2^64-1 ${this.where(at)}`,
-        );
-      }
-      return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
-    }
-    const n = Number(literal);
-    if (!Number.isFinite(n))
-      return this.fail("InvalidValue", `${literal.slice(0, 40)} is beyond float64 ${this.where(at)}`);
-    return Number.isInteger(n) ? VmpFloat.f64(n) : n; // an integral float stays a float
-  }
-
-  private space(): void {
-    for (;;) {
-      const c = this.text.charCodeAt(this.pos);
-      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return;
-      this.pos++;
-    }
-  }
-
-  /** "at line L column C" (1-based, columns in UTF-16 units). */
-  private where(at: number): string {
-    const before = this.text.slice(0, at);
-    return `at line ${before.split("\n").length} column ${at - before.lastIndexOf("\n")}`;
-  }
-
-  private syntax(reason: string, at = this.pos): never {
-    return this.fail("InvalidValue", `JSON syntax: ${reason} ${this.where(at)}`);
-  }
-
-  private fail(kind: ErrorKind, reason: string): never {
-    throw new VmpError(kind, reason, [...this.path]);
-  }
 }
 
 /** Prints the item whose header `r.next()` returned `kind`; the depth is `r.depth`. */
@@ -320,39 +128,4 @@ function block(open: string, close: string, items: readonly string[], depth: num
   if (indent === 0) return open + items.join(",") + close;
   const inner = "\n" + " ".repeat(indent * (depth + 1));
   return open + inner + items.join("," + inner) + "\n" + " ".repeat(indent * depth) + close;
-}
-
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const DIGITS = new Map([...ALPHABET].map((c, i) => [c, i]));
-
-/** Standard base64 with padding (RFC 4648 §4). */
-function toBase64(b: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < b.length; i += 3) {
-    const n = (b[i]! << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
-    out += ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]!;
-    out += i + 1 < b.length ? ALPHABET[(n >> 6) & 63]! : "=";
-    out += i + 2 < b.length ? ALPHABET[n & 63]! : "=";
-  }
-  return out;
-}
-
-/** Standard base64 with padding and nothing else (RFC 4648 §4). */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Strict standard base64, or undefined: padded, no stray characters, no non-zero bits in the padding. */
-function fromBase64(s: unknown): Uint8Array | undefined {
-  if (typeof s !== "string" || !BASE64.test(s)) return undefined;
-  const pad = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
-  const out = new Uint8Array((s.length / 4) * 3 - pad);
-  let n = 0;
-  for (let i = 0, o = 0; i < s.length; i += 4) {
-    n = 0;
-    for (let j = 0; j < 4; j++) n = (n << 6) | (DIGITS.get(s[i + j]!) ?? 0); // "=" counts as 0
-    out[o++] = n >> 16;
-    if (o < out.length) out[o++] = (n >> 8) & 0xff;
-    if (o < out.length) out[o++] = n & 0xff;
-  }
-  // Bits under the padding must be 0, or two texts would mean the same bytes.
-  return (n & (pad === 2 ? 0xffff : pad === 1 ? 0xff : 0)) === 0 ? out : undefined;
 }

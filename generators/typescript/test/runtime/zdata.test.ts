@@ -234,6 +234,26 @@ describe("safetensors", () => {
       ),
     ).toBe("InvalidValue at b");
   });
+
+  // Found by fuzzing: the header's integers are exact (spec §7.5 rule 4 follows §7.3), as in the reference.
+  it("reads a shape whose element count is exactly 2^64 as InvalidShape", () => {
+    const frame = hex(
+      "82a57a74797065af7361666574656e736f722e64696374a162c46458000000000000007b2274223a207b226474797065223a20225538222c20227368617065223a205b343239343936373239362c20343239343936373239365d2c2022646174615f6f666673657473223a205b302c20345d7d7d2020202020202000000000",
+    );
+    expect(failure(() => decodeValue(frame))).toBe("InvalidShape at b");
+  });
+
+  it("reads a dim above 2^53 exactly: 2^53 + 1 elements do not fit 4 bytes (ShapeMismatch)", () => {
+    const frame = hex(
+      "82a57a74797065af7361666574656e736f722e64696374a162c45c50000000000000007b2274223a207b226474797065223a20225538222c20227368617065223a205b393030373139393235343734303939335d2c2022646174615f6f666673657473223a205b302c20345d7d7d202020202000000000",
+    );
+    expect(failure(() => decodeValue(frame))).toBe("ShapeMismatch at b");
+    // The same header with a dim of 4 is a valid file: the check is the count, not the dim's size.
+    const ok = hex(
+      "82a57a74797065af7361666574656e736f722e64696374a162c44c40000000000000007b2274223a207b226474797065223a20225538222c20227368617065223a205b345d2c2022646174615f6f666673657473223a205b302c20345d7d7d2020202000000000",
+    );
+    expect((decodeValue(ok) as Safetensors).tensors.get("t")!.shape).toEqual([4]);
+  });
 });
 
 describe("opaque and custom ZData", () => {
