@@ -3,7 +3,6 @@
  * schema.ts and events.ts, what validate.ts and tables.ts hold, name safety, and the header.
  */
 import { describe, expect, it } from "vitest";
-import { emitCodecs } from "../typescript/emit-codecs.js";
 import { emitEvents } from "../typescript/emit-events.js";
 import { emitSchema, emitValidate } from "../typescript/emit-schema.js";
 import { emitTables } from "../typescript/emit-tables.js";
@@ -74,7 +73,6 @@ const names = tsNames(ir);
 const types = emitTypes(ir, names, ir.source).content();
 const schema = emitSchema(ir, names, ir.source).content();
 const events = emitEvents(ir, names, ir.source).content();
-const codecs = emitCodecs(ir, names, ir.source).content();
 const validate = emitValidate(ir, names, ir.source).content();
 const tables = emitTables(ir, ir.source).content();
 
@@ -189,11 +187,8 @@ describe("TypeScript emitter: schema.ts", () => {
       '    { name: "color", type: { kind: "ref", name: "Color", get: () => Color }, required: false },',
       "  ],",
       "  open: true,",
-      "  read: readNode,",
-      "  write: writeNode,",
       "};",
     ]);
-    expect(schema).toMatch(/import {[^}]*\breadNode,[^}]*\bwriteNode\b[^}]*} from ".\/codecs.js";/);
     expect(schema).toContain('  event: { envelope: "ServerEvent", etype: "PING" },');
     expect(schema).toContain("export const MESSAGES: readonly RecordDesc[] = [ServerEvent, ClientEvent, PingEvent, PongEvent];");
     expect(schema).toContain('import type { AliasDesc, RecordDesc } from "./runtime/schema.js";');
@@ -203,40 +198,6 @@ describe("TypeScript emitter: schema.ts", () => {
     expect(regexLiteral("^GRAB_RENDER_RESPONSE@.+$")).toBe("/^GRAB_RENDER_RESPONSE@.+$/u");
     expect(regexLiteral("a/b\\/c")).toBe("/a\\/b\\/c/u");
     expect(regexLiteral("")).toBe("/(?:)/u");
-  });
-});
-
-describe("TypeScript emitter: codecs.ts", () => {
-  it("writes a reader and a writer per record as plain functions (no eval: they run under a strict CSP)", () => {
-    for (const record of ["Node", "PingData", "PingEvent", "PongEvent", "ServerEvent", "ClientEvent"]) {
-      expect(codecs).toContain(`export function read${record}(r: Reader, kind: Kind): ${record} {`);
-      expect(codecs).toContain(`export function write${record}(w: Writer, v: unknown): void {`);
-    }
-    expect(codecs).not.toMatch(/\beval\(|new Function/);
-  });
-
-  it("reads a record into one object shape, each field with its own reader, extras only where the record is open", () => {
-    const readNode = section(codecs, "export function readNode");
-    const code = readNode.join("\n");
-    expect(code).toContain('const out: Record<string, unknown> = { name: undefined, "my-label": undefined, parent: undefined, children: undefined, blob: undefined, count: undefined, small: undefined, color: undefined };');
-    expect(code).toContain('out.parent = k === "nil" ? null : readNode(r, k);');
-    expect(code).toContain("items[j] = readNode(r, k);");
-    expect(code).toContain('out["my-label"] = readStr(r, k);');
-    expect(code).toContain("out.blob = readBytes(r, k);");
-    expect(code).toContain("out.small = readInt(r, k, 0, 255);");
-    expect(code).toContain("out.count = readWideInt(r, k, -Infinity, Infinity, -9223372036854775808n, 9223372036854775807n);");
-    expect(code).toMatch(/out\.color = readString\(r, k, STRING_\d+\);/);
-    expect(code).toContain("order = readExtra(r, out, key, order);");
-    expect(code).toContain('if ((seen & 1) !== 1) missingField(r, seen, ["name"], [1]);');
-    expect(section(codecs, "export function readPingData").join("\n")).toContain('unknownField(r, key, "PingData");');
-  });
-
-  it("writes the declared fields in declaration order from their encoded keys, then an open record's extras", () => {
-    const code = section(codecs, "export function writeNode").join("\n");
-    expect(code).toContain("if (!isPlainObject(v)) return writeRecordValue(w, schema.Node, v);");
-    expect(code).toContain('writeKey(w, keysOfNode[1]!, "my-label", at);');
-    expect(code).toContain("if (extras) writeExtras(w, v, fieldsOfNode);");
-    expect(section(codecs, "export function writePingData").join("\n")).toContain('unknownProperty(w, k, "PingData");');
   });
 });
 

@@ -10,7 +10,6 @@ import type { Field, Ir, TypeDef, TypeRef } from "../../core/src/ir/types.js";
 import { join, printDoc, str, tsFile } from "./file.js";
 import { propertyKey, type TsNames } from "./names.js";
 import { isWide } from "./type-expr.js";
-import { codecRecords, readerName, writerName } from "./emit-codecs.js";
 
 const SCHEMA_MODULE = "./runtime/schema.js";
 
@@ -18,20 +17,12 @@ export function emitSchema(ir: Ir, names: TsNames, source: HeaderSource): Genera
   const f = tsFile("src/schema.ts", source);
   const descType = (kind: "RecordDesc" | "UnionDesc" | "AliasDesc") => f.import(kind, SCHEMA_MODULE, { typeOnly: true });
   for (const t of ir.types.values()) f.declare(names.type(t.name));
-  const codecs = new Set(codecRecords(ir).map((r) => r.name));
-  const codec = (name: string): Printable => f.import(name, "./codecs.js");
   f.declare(names.messagesConst);
   f.declare(names.specConst);
   for (const t of ir.types.values()) {
     f.print(`/** The descriptor of ${names.type(t.name)} (${provenance(ir.source.file, t.pointer)}). */`);
     const kind = t.kind === "record" ? "RecordDesc" : t.kind === "union" ? "UnionDesc" : "AliasDesc";
-    f.block(["export const ", names.type(t.name), ": ", descType(kind), " = {"], () => {
-      printDesc(f, t, names);
-      if (codecs.has(t.name)) {
-        f.print("read: ", codec(readerName(names, t.name)), ",");
-        f.print("write: ", codec(writerName(names, t.name)), ",");
-      }
-    }, "};");
+    f.block(["export const ", names.type(t.name), ": ", descType(kind), " = {"], () => printDesc(f, t, names), "};");
     f.print();
   }
   f.print("/** The message types, envelopes included, in spec order. */");

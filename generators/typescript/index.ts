@@ -6,7 +6,6 @@
 import type { HeaderSource } from "../common/header.js";
 import type { OutputFile } from "../common/output.js";
 import type { Ir } from "../../core/src/ir/types.js";
-import { emitCodecs } from "./emit-codecs.js";
 import { emitEvents } from "./emit-events.js";
 import { emitIndex } from "./emit-index.js";
 import { emitSchema, emitValidate } from "./emit-schema.js";
@@ -36,7 +35,6 @@ export function emit(ir: Ir, inputs: TypeScriptInputs): EmittedFile[] {
     code(emitIndex(ir, names, inputs.runtime.map((r) => r.name).filter((n) => n.endsWith(".ts") && !n.endsWith(".test.ts")), source)),
     code(emitTypes(ir, names, source)),
     code(emitSchema(ir, names, source)),
-    code(emitCodecs(ir, names, source)),
     code(emitEvents(ir, names, source)),
     code(emitValidate(ir, names, source)),
     code(emitTables(ir, source)),

@@ -86,21 +86,20 @@ function compile(t: Desc): Read {
     case "alias":
       return readerOf(t.type);
     case "record":
-      if (t.ztype !== undefined && isKnownZType(t.ztype)) return zdataRecordReader(t);
-      return t.read ?? recordReader(t);
+      return t.ztype !== undefined && isKnownZType(t.ztype) ? zdataRecordReader(t) : recordReader(t);
     case "union":
       return unionReader(t);
   }
 }
 
 /** A schema error at the current path, without an offset (as the reference validator reports them). */
-export function schemaError(r: Reader, kind: ErrorKind, reason: string, field?: string): never {
+function schemaError(r: Reader, kind: ErrorKind, reason: string, field?: string): never {
   const path = r.path();
   if (field !== undefined) path.push(field);
   throw new VmpError(kind, reason, path);
 }
 
-export function wrongType(r: Reader, expected: string, kind: Kind): never {
+function wrongType(r: Reader, expected: string, kind: Kind): never {
   return schemaError(r, "WrongType", `expected ${expected}, got ${describe(r, kind)}`);
 }
 
@@ -154,7 +153,7 @@ function intReader(t: IntDesc): Read {
  * Floats at the field's width, converted exactly or not at all (spec §3.11, rows 3, 4, 9). The result is a
  * number; in lossless mode a NaN whose bits a plain NaN would not reproduce is a VmpFloat.
  */
-export function readFloat(r: Reader, width: 32 | 64, kind: Kind): number | VmpFloat {
+function readFloat(r: Reader, width: 32 | 64, kind: Kind): number | VmpFloat {
   const v = r.float;
   if (kind === "float64" || kind === "float32") {
     if (v !== v) return r.lossless ? nan(width, kind === "float64" ? 64 : 32, r.floatBits()) : v;
@@ -370,7 +369,7 @@ function zdataRecordReader(t: RecordDesc): Read {
 }
 
 /** A field typed ZData: a map with a string ztype, read as a free-form value (spec §7.1). */
-export function readZDataField(r: Reader, kind: Kind): unknown {
+function readZDataField(r: Reader, kind: Kind): unknown {
   if (kind !== "map") return wrongType(r, "ZData (a map with a string ztype)", kind);
   const v = readAny(r, kind);
   if (!isMapLike(v)) return v; // a ZData class, or a registered type's value

@@ -233,27 +233,6 @@ export class Reader {
     return true;
   }
 
-  /**
-   * Reads the key of a record entry: `names[next]` when the next bytes are `keys[next]` (the encoded name of the
-   * field a canonical frame has next), without building a string; otherwise the key as `key()` reads it.
-   */
-  fieldKey(keys: readonly Uint8Array[], names: readonly string[], next: number): string {
-    if (next < keys.length) {
-      const key = keys[next]!;
-      const bytes = this.bytes;
-      const at = this.pos;
-      const n = key.length;
-      let i = 0;
-      if (at + n <= bytes.length) while (i < n && bytes[at + i] === key[i]) i++;
-      if (i === n) {
-        this.start = at;
-        this.pos = at + n;
-        return names[next]!;
-      }
-    }
-    return this.key();
-  }
-
   /** Opens the array or map whose header `next` just read: `DepthExceeded` beyond 512 containers. */
   enter(): void {
     if (this.depth >= MAX_DEPTH) this.fail("DepthExceeded", `more than ${MAX_DEPTH} nested containers`);

@@ -3,8 +3,6 @@
  * descriptor per named type of the spec; the codec, the JSON form and the validators walk them. They mirror the
  * toolchain's IR (core/src/ir/types.ts), reduced to what the runtime needs.
  */
-import type { Kind, Reader } from "./reader.js";
-import type { Writer } from "./wire.js";
 
 /** A reference to a type in a field, an item or a map value. Named types are reached through thunks (`get`) so
  * that recursive types (an Element's children) can be declared in any order. */
@@ -55,10 +53,6 @@ export interface RecordDesc {
     readonly etype?: string;
     readonly etypePattern?: RegExp;
   };
-  /** The record's generated reader (the package's codecs.ts): the codec uses it instead of walking `fields`. */
-  readonly read?: (r: Reader, kind: Kind) => unknown;
-  /** The record's generated writer (the package's codecs.ts). */
-  readonly write?: (w: Writer, value: unknown) => void;
 }
 
 /** A tagged union: the variant is chosen by the string const at `tag`. */

@@ -89,15 +89,14 @@ function compile(t: Desc): Write {
     case "alias":
       return writerOf(t.type);
     case "record":
-      if (t.ztype !== undefined && isKnownZType(t.ztype)) return zdataRecordWriter(t);
-      return t.write ?? recordWriter(t);
+      return t.ztype !== undefined && isKnownZType(t.ztype) ? zdataRecordWriter(t) : recordWriter(t);
     case "union":
       return unionWriter(t);
   }
 }
 
 /** Fails at the field `field` of the value being written. */
-export function failAt(
+function failAt(
   w: Writer,
   field: string,
   kind: "MissingField" | "InvalidValue" | "WrongType",
@@ -107,7 +106,7 @@ export function failAt(
   return w.fail(kind, reason);
 }
 
-export function wrongType(w: Writer, expected: string, v: unknown): never {
+function wrongType(w: Writer, expected: string, v: unknown): never {
   const got =
     v === null
       ? "null"
@@ -138,7 +137,7 @@ function intWriter(t: Extract<TypeDesc, { kind: "int" }>): Write {
 }
 
 /** A float field is written at its width whatever the value (spec §3.3); conversions must be exact. */
-export function writeFloat(w: Writer, width: 32 | 64, v: unknown): void {
+function writeFloat(w: Writer, width: 32 | 64, v: unknown): void {
   if (v instanceof VmpFloat) {
     if (v.width === width) return w.floatBits(width, v.bits);
     if (width === 64) return w.floatBits(64, widenBits(v.bits));
@@ -300,13 +299,6 @@ function layoutOf(o: Record<string, unknown>, index: ReadonlyMap<string, number>
   return [keys, slots];
 }
 
-/** A record that is not a plain object: a `Map` (written by `writeRecordEntries`), else `WrongType`. */
-export function writeRecordValue(w: Writer, t: RecordDesc, v: unknown): void {
-  if (!(v instanceof Map)) return wrongType(w, `a record (${t.name})`, v);
-  const writes = t.fields.map((f) => writerOf(f.type));
-  writeRecordEntries(w, t, v, writes, new Map(t.fields.map((f, i) => [f.name, i])));
-}
-
 /** A record given as a Map: declared fields in order, then the other entries in the Map's order. */
 function writeRecordEntries(
   w: Writer,
@@ -347,7 +339,7 @@ function writeRecordEntries(
 }
 
 /** `keys` sorted by their rank in `order` (a lossless decode's wire order); unranked keys keep theirs, at the end. */
-export function inOrder(keys: string[], order: readonly unknown[]): string[] {
+function inOrder(keys: string[], order: readonly unknown[]): string[] {
   const rank = new Map(order.map((k, i) => [k, i]));
   const ranked = (k: string) => rank.get(k) ?? order.length;
   return keys.sort((a, b) => ranked(a) - ranked(b));
@@ -384,7 +376,7 @@ function zdataRecordWriter(t: RecordDesc): Write {
 }
 
 /** A field typed ZData: any ZData value (spec §7.1), including a map with a string ztype. */
-export function writeZDataField(w: Writer, v: unknown): void {
+function writeZDataField(w: Writer, v: unknown): void {
   if (isMapLike(v)) {
     const ztype = entryOf(v, "ztype");
     if (ztype === undefined) failAt(w, "ztype", "MissingField", "ZData needs a ztype");
