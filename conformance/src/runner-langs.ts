@@ -40,6 +40,7 @@ export function missingFiles(lang: Language, cwd: string): string[] {
 export function buildProblem(lang: Language, cwd: string): string | undefined {
   const missing = missingFiles(lang, cwd);
   if (missing.length > 0) return `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing; build it with: ${lang.build}`;
+  if (lang.requires.length === 0) return undefined; // a --testee command: nothing to compare its sources with
   const at = (f: string) => (isAbsolute(f) ? f : join(cwd, f));
   const built = lang.requires.map((f) => [f, statSync(at(f)).mtimeMs] as const).reduce((a, b) => (b[1] < a[1] ? b : a));
   for (const source of lang.sources ?? []) {

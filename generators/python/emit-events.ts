@@ -10,7 +10,7 @@
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
 import { FALLBACK_ENVELOPE, protocolOf, type FactoryParam, type FactoryPlan, type FieldValue, type ProtocolFacts } from "../../core/src/ir/protocol.js";
-import type { Ir, RecordDef } from "../../core/src/ir/types.js";
+import type { Ir, RecordDef, TypeRef } from "../../core/src/ir/types.js";
 import { typeContext, VALUE_MODULE } from "./emit-types.js";
 import { join, printDocstring, pyFile, str } from "./file.js";
 import { claim, snakeCase, type PyNames } from "./names.js";
@@ -40,13 +40,25 @@ export function emitEvents(ir: Ir, names: PyNames, source: HeaderSource): Genera
   const base = typeContext(f, names);
   const ctx: TypeContext = { ...base, ref: (n) => f.import(names.type(n), TYPES_MODULE) };
   const facts = protocolOf(ir);
-  const plans = facts.factories.map((factory) => plan(f, factory, names, ctx, facts));
+  const plans = facts.factories.map((factory) => plan(f, ir, factory, names, ctx, facts));
   for (const p of plans) f.declare(p.name);
   f.declare("_now");
+  f.declare("_as_record");
   f.print("def _now() -> int:");
   f.indent(() => {
     f.print('"""The current time in integer milliseconds since the Unix epoch."""');
     f.print("return int(", f.import("time", ""), ".time() * 1000)");
+  });
+  f.print();
+  f.print();
+  const R = f.import("TypeVar", "typing");
+  f.print('_R = ', R, '("_R", bound=', f.import("Record", "._runtime.record"), ")");
+  f.print();
+  f.print();
+  f.print("def _as_record(cls: type[_R], value: _R | ", ctx.imp("Mapping", "collections.abc"), "[str, ", ctx.imp("Any", "typing"), "]) -> _R:");
+  f.indent(() => {
+    f.print('"""``value`` as a ``cls``: a mapping keyed by wire names (what vrpc-py passes) is validated into one."""');
+    f.print("return cls.from_dict(dict(value)) if isinstance(value, ", ctx.imp("Mapping", "collections.abc"), ") else value");
   });
   for (const p of plans) {
     f.print();
@@ -57,7 +69,7 @@ export function emitEvents(ir: Ir, names: PyNames, source: HeaderSource): Genera
 }
 
 /** The IR's factory plan in Python: keyword-capable parameters with defaults, a prelude, the constructor call. */
-function plan(f: GeneratedFile, factory: FactoryPlan, names: PyNames, ctx: TypeContext, facts: ProtocolFacts): Plan {
+function plan(f: GeneratedFile, ir: Ir, factory: FactoryPlan, names: PyNames, ctx: TypeContext, facts: ProtocolFacts): Plan {
   const m = factory.message;
   const p: Plan = { name: names.factory(m.name), message: m, params: [], prelude: [], args: [], notes: [] };
   const UNSET = f.import("UNSET", VALUE_MODULE);
@@ -65,6 +77,7 @@ function plan(f: GeneratedFile, factory: FactoryPlan, names: PyNames, ctx: TypeC
   // Names are claimed in wire order, so a clash renames the later field.
   const taken = new Set<string>(["uuid4", "time"]);
   const pyName = new Map<FactoryParam, string>();
+  const asRecord = new Map<FactoryParam, Printable>();
   for (const x of [...factory.params].sort((a, b) => a.order - b.order)) {
     pyName.set(x, claim(taken, x.role === "request" && factory.answersAnyRequest ? "request_or_etype" : (x.vrpcName ?? snakeCase(x.name))));
   }
@@ -90,9 +103,19 @@ function plan(f: GeneratedFile, factory: FactoryPlan, names: PyNames, ctx: TypeC
       case "error":
         p.params.push({ name, type, default: "None" });
         break;
-      default:
-        p.params.push(x.required ? { name, type } : { name, type: [type, " | ", Unset], default: UNSET });
+      default: {
+        // A record parameter also takes a mapping keyed by wire names, as vrpc-py's factories do (validated).
+        const record = recordOf(ir, x.field.type);
+        const accepted: Printable = record === undefined ? type : [type, " | ", ctx.imp("Mapping", "collections.abc"), "[str, ", ctx.imp("Any", "typing"), "]"];
+        if (record !== undefined) asRecord.set(x, ctx.ref(record.name));
+        p.params.push(x.required ? { name, type: accepted } : { name, type: [accepted, " | ", Unset], default: UNSET });
+      }
     }
+  }
+  for (const [x, cls] of asRecord) {
+    const name = pyName.get(x)!;
+    const convert: Printable = ["_as_record(", cls, ", ", name, ")"];
+    p.prelude.push(x.required ? [name, " = ", convert] : [name, " = ", name, " if isinstance(", name, ", ", Unset, ") else ", convert]);
   }
   const attrs = names.attrs(m).fields;
   factory.slots.forEach((slot, i) => {
@@ -165,4 +188,11 @@ function printFactory(f: GeneratedFile, p: Plan, ctx: TypeContext, names: PyName
     for (const line of p.prelude) f.print(...line);
     f.print("return ", ctx.ref(p.message.name), "(", join(p.args, ", "), ")");
   });
+}
+
+/** The record (not a ZData variant) a type names, through aliases; undefined for any other type. */
+function recordOf(ir: Ir, t: TypeRef): RecordDef | undefined {
+  let def = t.kind === "ref" ? ir.types.get(t.name) : undefined;
+  while (def?.kind === "alias" && def.type.kind === "ref") def = ir.types.get(def.type.name);
+  return def?.kind === "record" && def.ztype === undefined ? def : undefined;
 }

@@ -67,7 +67,9 @@ function docOf(...parts: (string | undefined)[]): string | undefined {
 function printRecord(f: GeneratedFile, r: RecordDef, names: PyNames, ctx: TypeContext, from: string): void {
   const note = r.ztype === undefined ? undefined : `The wire map of the \`${r.ztype}\` ZData variant; in memory, ZData values are the runtime's classes.`;
   const attrs = names.attrs(r);
-  f.print("@", f.import("dataclass", "dataclasses"), "(slots=True, kw_only=True)");
+  // Open records take undeclared fields as keyword arguments (`Element(tag=..., key=..., vertices=v)`): their
+  // __init__ is written out, the dataclass machinery gives the rest (repr, eq, slots).
+  f.print("@", f.import("dataclass", "dataclasses"), r.open ? "(slots=True, kw_only=True, init=False)" : "(slots=True, kw_only=True)");
   f.print("class ", names.type(r.name), "(", f.import("Record", RECORD_MODULE), "):");
   f.indent(() => {
     printDocstring(f, docOf(r.description, note, from));
@@ -84,8 +86,28 @@ function printRecord(f: GeneratedFile, r: RecordDef, names: PyNames, ctx: TypeCo
     if (r.open) {
       f.print(attrs.extra, ": dict[str, ", ctx.imp("Any", "typing"), "] = ", f.import("field", "dataclasses"), "(default_factory=dict)");
       printDocstring(f, "Fields the spec does not declare, kept as sent in producer order (this record is open).");
+      printOpenInit(f, r, attrs, ctx);
     }
     if (r.fields.length === 0 && !r.open) f.print("pass");
+  });
+}
+
+/** `__init__` of an open record: the declared fields by keyword, then `extra`, then any other keyword as a prop. */
+function printOpenInit(f: GeneratedFile, r: RecordDef, attrs: { readonly fields: readonly string[]; readonly extra: string }, ctx: TypeContext): void {
+  const Any = ctx.imp("Any", "typing");
+  const params: Printable[] = r.fields.map((field, i) => {
+    const type = typeExpr(field.type, ctx);
+    const konst = field.type.kind === "string" ? field.type.const : undefined;
+    if (field.required) return [attrs.fields[i]!, ": ", type, konst === undefined ? "" : [" = ", str(konst)]];
+    return [attrs.fields[i]!, ": ", type, " | ", f.import("UnsetType", VALUE_MODULE), " = ", f.import("UNSET", VALUE_MODULE)];
+  });
+  params.push([attrs.extra, ": dict[str, ", Any, "] | None = None"], ["**props: ", Any]);
+  f.print();
+  f.print("def __init__(self, *, ", join(params, ", "), ") -> None:");
+  f.indent(() => {
+    printDocstring(f, `Undeclared fields go to \`${attrs.extra}\`: those of \`${attrs.extra}\` first, then the other keyword arguments, in order.`);
+    for (const attr of attrs.fields) f.print("self.", attr, " = ", attr);
+    f.print("self.", attrs.extra, " = {**(", attrs.extra, " or {}), **props}");
   });
 }
 

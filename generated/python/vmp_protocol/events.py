@@ -6,13 +6,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from typing import Any, TypeVar
 from uuid import uuid4
 
+from ._runtime.record import Record
 from ._runtime.value import UNSET, UnsetType
 from .types import (
     AddData,
     AddEvent,
-    Any,
+    Any as Any1,
     BodyTrackingMoveEvent,
     BodyTrackingMoveValue,
     CameraMoveEvent,
@@ -91,12 +94,21 @@ def _now() -> int:
     return int(time.time() * 1000)
 
 
-def set_event(scene: Scene, ts: Timestamp | None = None) -> SetEvent:
+_R = TypeVar("_R", bound=Record)
+
+
+def _as_record(cls: type[_R], value: _R | Mapping[str, Any]) -> _R:
+    """``value`` as a ``cls``: a mapping keyed by wire names (what vrpc-py passes) is validated into one."""
+    return cls.from_dict(dict(value)) if isinstance(value, Mapping) else value
+
+
+def set_event(scene: Scene | Mapping[str, Any], ts: Timestamp | None = None) -> SetEvent:
     """Builds a new `SetEvent`. SET: replace the whole scene. The payload must be a Scene; the browser rejects
     anything else.
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    scene = _as_record(Scene, scene)
     return SetEvent(ts=_now() if ts is None else ts, data=scene)
 
 
@@ -173,7 +185,7 @@ def terminate_event(ts: Timestamp | None = None) -> TerminateEvent:
 
 
 def rpc_event(
-    data: Any, key: ComponentKey | UnsetType = UNSET, uuid: str | None = None, ts: Timestamp | None = None
+    data: Any1, key: ComponentKey | UnsetType = UNSET, uuid: str | None = None, ts: Timestamp | None = None
 ) -> RpcEvent:
     """Builds a new `RpcEvent`. RPC: a generic server RPC (the Python `ServerRPC(data, uuid)`). The Vuer
     server sends it without `rtype` and without `key` (`uuid, ts, data, etype` on the wire): the
@@ -190,7 +202,10 @@ def rpc_event(
 
 
 def grab_render_request(
-    data: GrabRenderData, key: ComponentKey, uuid: str | None = None, ts: Timestamp | None = None
+    data: GrabRenderData | Mapping[str, Any],
+    key: ComponentKey,
+    uuid: str | None = None,
+    ts: Timestamp | None = None,
 ) -> GrabRenderRequest:
     """Builds a new `GrabRenderRequest`. GRAB_RENDER: ask a camera component (`CameraView` with
     `stream="ondemand"`, or `GrabRender`) for a rendered frame. The browser answers with
@@ -199,6 +214,7 @@ def grab_render_request(
     `ts` defaults to the current time (`ts=0` stays 0). `rtype` is `GRAB_RENDER_RESPONSE@{uuid}`. `uuid`
     defaults to a random UUID.
     """
+    data = _as_record(GrabRenderData, data)
     uuid = str(uuid4()) if uuid is None else uuid
     return GrabRenderRequest(
         ts=_now() if ts is None else ts, rtype=f"GRAB_RENDER_RESPONSE@{uuid}", key=key, data=data, uuid=uuid
@@ -206,7 +222,10 @@ def grab_render_request(
 
 
 def mj_step_request(
-    data: MjStepData, key: ComponentKey, uuid: str | None = None, ts: Timestamp | None = None
+    data: MjStepData | Mapping[str, Any],
+    key: ComponentKey,
+    uuid: str | None = None,
+    ts: Timestamp | None = None,
 ) -> MjStepRequest:
     """Builds a new `MjStepRequest`. MJ_STEP: advance the in-browser MuJoCo simulation. The browser answers
     with MjStepResponse.
@@ -214,6 +233,7 @@ def mj_step_request(
     `ts` defaults to the current time (`ts=0` stays 0). `rtype` is `MJ_STEP_RESPONSE@{uuid}`. `uuid`
     defaults to a random UUID.
     """
+    data = _as_record(MjStepData, data)
     uuid = str(uuid4()) if uuid is None else uuid
     return MjStepRequest(
         ts=_now() if ts is None else ts, rtype=f"MJ_STEP_RESPONSE@{uuid}", key=key, data=data, uuid=uuid
@@ -255,7 +275,7 @@ def get_web_xr_mesh_request(
 
 
 def init_event(
-    value: InitValue | UnsetType = UNSET,
+    value: InitValue | Mapping[str, Any] | UnsetType = UNSET,
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -266,11 +286,12 @@ def init_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = value if isinstance(value, UnsetType) else _as_record(InitValue, value)
     return InitEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
 def camera_move_event(
-    value: CameraMoveValue,
+    value: CameraMoveValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -281,11 +302,12 @@ def camera_move_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(CameraMoveValue, value)
     return CameraMoveEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
 def camera_view_event(
-    value: CameraViewValue,
+    value: CameraViewValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -295,11 +317,12 @@ def camera_view_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(CameraViewValue, value)
     return CameraViewEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
 def object_move_event(
-    value: ObjectMoveValue,
+    value: ObjectMoveValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -309,11 +332,12 @@ def object_move_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(ObjectMoveValue, value)
     return ObjectMoveEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
 def object_move_end_event(
-    value: ObjectMoveValue,
+    value: ObjectMoveValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -322,11 +346,12 @@ def object_move_end_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(ObjectMoveValue, value)
     return ObjectMoveEndEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
 def click_event(
-    value: ClickValue | UnsetType = UNSET,
+    value: ClickValue | Mapping[str, Any] | UnsetType = UNSET,
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -336,6 +361,7 @@ def click_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = value if isinstance(value, UnsetType) else _as_record(ClickValue, value)
     return ClickEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
@@ -366,7 +392,7 @@ def upload_event(
 
 
 def snapshot_event(
-    value: SnapshotValue,
+    value: SnapshotValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -376,6 +402,7 @@ def snapshot_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(SnapshotValue, value)
     return SnapshotEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
@@ -393,7 +420,7 @@ def load_event(
 
 
 def gamepads_event(
-    value: GamepadsValue,
+    value: GamepadsValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -402,11 +429,12 @@ def gamepads_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(GamepadsValue, value)
     return GamepadsEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
 def hand_move_event(
-    value: HandMoveValue,
+    value: HandMoveValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -416,11 +444,12 @@ def hand_move_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(HandMoveValue, value)
     return HandMoveEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
 def controller_move_event(
-    value: ControllerMoveValue,
+    value: ControllerMoveValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -430,6 +459,7 @@ def controller_move_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(ControllerMoveValue, value)
     return ControllerMoveEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
@@ -448,7 +478,7 @@ def body_tracking_move_event(
 
 
 def timeline_step_event(
-    value: TimelineStepValue,
+    value: TimelineStepValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -458,11 +488,12 @@ def timeline_step_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(TimelineStepValue, value)
     return TimelineStepEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
 def key_down_event(
-    value: KeyboardValue,
+    value: KeyboardValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -473,11 +504,12 @@ def key_down_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(KeyboardValue, value)
     return KeyDownEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
 def key_up_event(
-    value: KeyboardValue,
+    value: KeyboardValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -488,11 +520,12 @@ def key_up_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(KeyboardValue, value)
     return KeyUpEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
 def key_press_event(
-    value: KeyboardValue,
+    value: KeyboardValue | Mapping[str, Any],
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -503,12 +536,13 @@ def key_press_event(
 
     `ts` defaults to the current time (`ts=0` stays 0).
     """
+    value = _as_record(KeyboardValue, value)
     return KeyPressEvent(ts=_now() if ts is None else ts, value=value, key=key, rtype=rtype)
 
 
 def grab_render_response(
     request: GrabRenderRequest,
-    value: GrabRenderResponseValue,
+    value: GrabRenderResponseValue | Mapping[str, Any],
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
 ) -> GrabRenderResponse:
@@ -520,13 +554,14 @@ def grab_render_response(
     `ts` defaults to the current time (`ts=0` stays 0). `request` is the request this answers: its `rtype`
     is this message's `etype`.
     """
+    value = _as_record(GrabRenderResponseValue, value)
     return GrabRenderResponse(
         ts=_now() if ts is None else ts, etype=request.rtype, value=value, key=request.key, rtype=rtype
     )
 
 
 def mj_step_response(
-    request: MjStepRequest, value: Any, rtype: str | UnsetType = UNSET, ts: Timestamp | None = None
+    request: MjStepRequest, value: Any1, rtype: str | UnsetType = UNSET, ts: Timestamp | None = None
 ) -> MjStepResponse:
     """Builds a new `MjStepResponse`. The browser's answer to MJ_STEP, with etype `MJ_STEP_RESPONSE@{uuid}`.
 
@@ -540,7 +575,7 @@ def mj_step_response(
 
 def mj_render_response(
     request: MjRenderRequest,
-    value: MjRenderResponseValue,
+    value: MjRenderResponseValue | Mapping[str, Any],
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
 ) -> MjRenderResponse:
@@ -550,6 +585,7 @@ def mj_render_response(
     `ts` defaults to the current time (`ts=0` stays 0). `request` is the request this answers: its `rtype`
     is this message's `etype`.
     """
+    value = _as_record(MjRenderResponseValue, value)
     return MjRenderResponse(
         ts=_now() if ts is None else ts, etype=request.rtype, value=value, key=request.key, rtype=rtype
     )
@@ -557,7 +593,7 @@ def mj_render_response(
 
 def get_web_xr_mesh_response(
     request: GetWebXRMeshRequest,
-    value: GetWebXRMeshResponseValue,
+    value: GetWebXRMeshResponseValue | Mapping[str, Any],
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
 ) -> GetWebXRMeshResponse:
@@ -567,12 +603,13 @@ def get_web_xr_mesh_response(
     `ts` defaults to the current time (`ts=0` stays 0). `request` is the request this answers: its `rtype`
     is this message's `etype`.
     """
+    value = _as_record(GetWebXRMeshResponseValue, value)
     return GetWebXRMeshResponse(
         ts=_now() if ts is None else ts, etype=request.rtype, value=value, key=request.key, rtype=rtype
     )
 
 
-def create_server_event(etype: str, data: Any, ts: Timestamp | None = None) -> ServerEvent:
+def create_server_event(etype: str, data: Any1, ts: Timestamp | None = None) -> ServerEvent:
     """Builds a new `ServerEvent`. A server-to-client event: `ts, etype, data`. The scene operations (SET,
     ADD, UPDATE, UPSERT, REMOVE), TIMEOUT, HAPTIC_ACTUATOR_PULSE and TERMINATE use it. This is vrpc-py's
     order; the real Vuer server writes `ts, data, etype`, which decoders accept like any other order.
@@ -584,7 +621,7 @@ def create_server_event(etype: str, data: Any, ts: Timestamp | None = None) -> S
 
 def create_client_event(
     etype: str,
-    value: Any | UnsetType = UNSET,
+    value: Any1 | UnsetType = UNSET,
     key: ComponentKey | UnsetType = UNSET,
     rtype: str | UnsetType = UNSET,
     ts: Timestamp | None = None,
@@ -603,8 +640,8 @@ def create_client_event(
 def create_rpc_request(
     etype: str,
     rtype: str | None = None,
-    args: list[Any] | None | UnsetType = UNSET,
-    kwargs: dict[str, Any] | None | UnsetType = UNSET,
+    args: list[Any1] | None | UnsetType = UNSET,
+    kwargs: dict[str, Any1] | None | UnsetType = UNSET,
     uuid: str | None = None,
     ts: Timestamp | None = None,
 ) -> RpcRequest:
@@ -628,7 +665,7 @@ def create_rpc_request(
 
 def create_server_rpc_request(
     etype: str,
-    data: Any,
+    data: Any1,
     rtype: str | None = None,
     key: ComponentKey | UnsetType = UNSET,
     uuid: str | None = None,
@@ -656,8 +693,8 @@ def create_server_rpc_request(
 
 def create_rpc_response(
     request_or_etype: str | RpcRequest | ServerRpcRequest | Message,
-    data: Any | UnsetType = UNSET,
-    value: Any | UnsetType = UNSET,
+    data: Any1 | UnsetType = UNSET,
+    value: Any1 | UnsetType = UNSET,
     ok: bool | None = None,
     error: str | None = None,
     ts: Timestamp | None = None,

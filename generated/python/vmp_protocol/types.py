@@ -370,7 +370,7 @@ class SafetensorsDict(Record):
     """
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True, init=False)
 class Element(Record):
     """A scene element, that is a Vuer component as the server sends it: `tag` names the component the browser
     renders (`Box`, `PointCloud`, `Img`, `Markdown`, …), `key` identifies it and `children` nests other
@@ -394,8 +394,25 @@ class Element(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        tag: str,
+        key: ComponentKey,
+        children: list[Any] | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.tag = tag
+        self.key = key
+        self.children = children
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class ElementPatch(Record):
     """A partial element for UPDATE: `key` selects the element and every other field is a prop to set. A prop
     whose value is the string `"$delete"` is removed. `tag` may be left out.
@@ -412,8 +429,25 @@ class ElementPatch(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        tag: str | UnsetType = UNSET,
+        key: ComponentKey,
+        children: list[Any] | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.tag = tag
+        self.key = key
+        self.children = children
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class Scene(Record):
     """The root element that SET installs (`tag: "Scene"`). Besides `children` it has three child lists the
     browser places differently: `rawChildren` go into the 3D canvas as they are, `htmlChildren` are HTML
@@ -451,6 +485,31 @@ class Scene(Record):
     """
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
+
+    def __init__(
+        self,
+        *,
+        tag: Literal["Scene"] = "Scene",
+        key: ComponentKey | UnsetType = UNSET,
+        up: Vector3 | UnsetType = UNSET,
+        children: list[Element] | UnsetType = UNSET,
+        raw_children: list[Element] | UnsetType = UNSET,
+        html_children: list[Element] | UnsetType = UNSET,
+        bg_children: list[Element] | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.tag = tag
+        self.key = key
+        self.up = up
+        self.children = children
+        self.raw_children = raw_children
+        self.html_children = html_children
+        self.bg_children = bg_children
+        self.extra = {**(extra or {}), **props}
 
 
 @dataclass(slots=True, kw_only=True)
@@ -550,7 +609,7 @@ class HapticActuatorPulseData(Record):
     """The pulse for the right controller, or nil."""
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True, init=False)
 class GrabRenderData(Record):
     """The parameters of GRAB_RENDER: the keyword arguments given to `GrabRender(...)`, sent along as they
     are.
@@ -565,8 +624,23 @@ class GrabRenderData(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        quality: float | UnsetType = UNSET,
+        downsample: float | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.quality = quality
+        self.downsample = downsample
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class MjStepData(Record):
     """The parameters of MJ_STEP: the keyword arguments given to `MjStep(...)`.
 
@@ -579,6 +653,21 @@ class MjStepData(Record):
     """The actuator controls to apply (MuJoCo `data.ctrl`)."""
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
+
+    def __init__(
+        self,
+        *,
+        sim_steps: int | UnsetType = UNSET,
+        ctrl: list[float] | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.sim_steps = sim_steps
+        self.ctrl = ctrl
+        self.extra = {**(extra or {}), **props}
 
 
 MjRenderData: TypeAlias = dict[str, Any]
@@ -833,7 +922,7 @@ class GetWebXRMeshRequest(Record):
     """The request id, also the suffix of `rtype`."""
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True, init=False)
 class InitValue(Record):
     """The system information the Python `VuerClient` sends with INIT. Other clients may add fields of their
     own (the Vuer docs mention `userAgent`, `screenWidth` and `screenHeight` for browsers); they are kept
@@ -874,8 +963,35 @@ class InitValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        client: str | UnsetType = UNSET,
+        client_version: str | UnsetType = UNSET,
+        timezone: str | None | UnsetType = UNSET,
+        timezone_offset: int | None | UnsetType = UNSET,
+        python_version: str | UnsetType = UNSET,
+        platform: str | UnsetType = UNSET,
+        platform_version: str | UnsetType = UNSET,
+        machine: str | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.client = client
+        self.client_version = client_version
+        self.timezone = timezone
+        self.timezone_offset = timezone_offset
+        self.python_version = python_version
+        self.platform = platform
+        self.platform_version = platform_version
+        self.machine = machine
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class CameraState(Record):
     """A snapshot of the scene's three.js camera, as the browser's orbit controls report it. A perspective
     camera sends `type, near, far, matrix, position, rotation, up, fov, focus, aspect, orbit_distance`; an
@@ -925,8 +1041,55 @@ class CameraState(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        type: str | UnsetType = UNSET,
+        near: float | UnsetType = UNSET,
+        far: float | UnsetType = UNSET,
+        matrix: Matrix4 | UnsetType = UNSET,
+        position: Vector3 | UnsetType = UNSET,
+        rotation: EulerArray | UnsetType = UNSET,
+        up: Vector3 | UnsetType = UNSET,
+        fov: float | UnsetType = UNSET,
+        focus: float | UnsetType = UNSET,
+        aspect: float | UnsetType = UNSET,
+        zoom: float | UnsetType = UNSET,
+        left: float | UnsetType = UNSET,
+        top: float | UnsetType = UNSET,
+        bottom: float | UnsetType = UNSET,
+        right: float | UnsetType = UNSET,
+        orbit_distance: float | UnsetType = UNSET,
+        height: int | UnsetType = UNSET,
+        width: int | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.type = type
+        self.near = near
+        self.far = far
+        self.matrix = matrix
+        self.position = position
+        self.rotation = rotation
+        self.up = up
+        self.fov = fov
+        self.focus = focus
+        self.aspect = aspect
+        self.zoom = zoom
+        self.left = left
+        self.top = top
+        self.bottom = bottom
+        self.right = right
+        self.orbit_distance = orbit_distance
+        self.height = height
+        self.width = width
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class CameraMoveValue(Record):
     """The payload of CAMERA_MOVE. The scene's orbit camera sends `camera`; a `CameraView` sends `matrix`.
 
@@ -940,8 +1103,23 @@ class CameraMoveValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        camera: CameraState | UnsetType = UNSET,
+        matrix: Matrix4 | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.camera = camera
+        self.matrix = matrix
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class CameraViewValue(Record):
     """The payload of CAMERA_VIEW: one rendered frame of a streaming `CameraView`.
 
@@ -963,8 +1141,29 @@ class CameraViewValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        dpr: float,
+        delta: Any | UnsetType = UNSET,
+        width: int,
+        height: int,
+        frame: Bytes,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.dpr = dpr
+        self.delta = delta
+        self.width = width
+        self.height = height
+        self.frame = frame
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class ObjectMoveValue(Record):
     """The pose of a movable element (`Movable`, `Pivot`, `PivotXR`). OBJECT_MOVE_END repeats the last pose,
     or sends an empty map when the element never moved.
@@ -988,8 +1187,29 @@ class ObjectMoveValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        matrix: Matrix4 | UnsetType = UNSET,
+        matrix_world: Matrix4 | UnsetType = UNSET,
+        position: Vector3 | UnsetType = UNSET,
+        rotation: EulerArray | UnsetType = UNSET,
+        quaternion: Quaternion | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.matrix = matrix
+        self.matrix_world = matrix_world
+        self.position = position
+        self.rotation = rotation
+        self.quaternion = quaternion
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class ClickValue(Record):
     """The payload of a CLICK on an `Img`: where the click landed and the image's rendered size.
 
@@ -1007,8 +1227,20 @@ class ClickValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self, *, x: float, y: float, w: float, h: float, extra: dict[str, Any1] | None = None, **props: Any1
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.x = x
+        self.y = y
+        self.w = w
+        self.h = h
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class SnapshotValue(Record):
     """The payload of SNAPSHOT.
 
@@ -1020,8 +1252,15 @@ class SnapshotValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(self, *, screen: str, extra: dict[str, Any1] | None = None, **props: Any1) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.screen = screen
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class GamepadsValue(Record):
     """The payload of GAMEPADS: the state of the first connected gamepad.
 
@@ -1035,8 +1274,18 @@ class GamepadsValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self, *, axes: list[float], buttons: list[float], extra: dict[str, Any1] | None = None, **props: Any1
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.axes = axes
+        self.buttons = buttons
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class HandState(Record):
     """The gesture state of one tracked hand.
 
@@ -1067,8 +1316,31 @@ class HandState(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        pinch: bool | UnsetType = UNSET,
+        squeeze: bool | UnsetType = UNSET,
+        tap: bool | UnsetType = UNSET,
+        pinch_value: float | UnsetType = UNSET,
+        squeeze_value: float | UnsetType = UNSET,
+        tap_value: float | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.pinch = pinch
+        self.squeeze = squeeze
+        self.tap = tap
+        self.pinch_value = pinch_value
+        self.squeeze_value = squeeze_value
+        self.tap_value = tap_value
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class HandMoveValue(Record):
     """The payload of HAND_MOVE. A side is present only when that hand is tracked.
 
@@ -1100,8 +1372,27 @@ class HandMoveValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        left: Any | UnsetType = UNSET,
+        right: Any | UnsetType = UNSET,
+        left_state: HandState | UnsetType = UNSET,
+        right_state: HandState | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.left = left
+        self.right = right
+        self.left_state = left_state
+        self.right_state = right_state
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class ControllerState(Record):
     """The buttons of one XR motion controller. The Vuer docs also list `aButtonValue` and `bButtonValue`;
     their type differs between clients, so they are kept as extra fields.
@@ -1150,8 +1441,39 @@ class ControllerState(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        trigger: bool | UnsetType = UNSET,
+        squeeze: bool | UnsetType = UNSET,
+        touchpad: bool | UnsetType = UNSET,
+        thumbstick: bool | UnsetType = UNSET,
+        a_button: bool | UnsetType = UNSET,
+        b_button: bool | UnsetType = UNSET,
+        trigger_value: float | UnsetType = UNSET,
+        squeeze_value: float | UnsetType = UNSET,
+        touchpad_value: list[float] | UnsetType = UNSET,
+        thumbstick_value: list[float] | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.trigger = trigger
+        self.squeeze = squeeze
+        self.touchpad = touchpad
+        self.thumbstick = thumbstick
+        self.a_button = a_button
+        self.b_button = b_button
+        self.trigger_value = trigger_value
+        self.squeeze_value = squeeze_value
+        self.touchpad_value = touchpad_value
+        self.thumbstick_value = thumbstick_value
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class ControllerMoveValue(Record):
     """The payload of CONTROLLER_MOVE. A side is present only when that controller is tracked.
 
@@ -1175,8 +1497,27 @@ class ControllerMoveValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        left: Matrix4 | UnsetType = UNSET,
+        right: Matrix4 | UnsetType = UNSET,
+        left_state: ControllerState | UnsetType = UNSET,
+        right_state: ControllerState | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.left = left
+        self.right = right
+        self.left_state = left_state
+        self.right_state = right_state
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class BodyJoint(Record):
     """One tracked body joint.
 
@@ -1188,6 +1529,15 @@ class BodyJoint(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self, *, matrix: Matrix4 | UnsetType = UNSET, extra: dict[str, Any1] | None = None, **props: Any1
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.matrix = matrix
+        self.extra = {**(extra or {}), **props}
+
 
 BodyTrackingMoveValue: TypeAlias = dict[str, BodyJoint]
 """The payload of BODY_TRACKING_MOVE: every tracked joint, keyed by its WebXR `XRBodyJoint` name (`hips`,
@@ -1197,7 +1547,7 @@ Generated from protocol/vmp.schema.json#/$defs/BodyTrackingMoveValue.
 """
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True, init=False)
 class TimelineStepValue(Record):
     """The payload of TIMELINE_STEP.
 
@@ -1216,8 +1566,25 @@ class TimelineStepValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        step: float,
+        elapsed_time: float | UnsetType = UNSET,
+        delta: float | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.step = step
+        self.elapsed_time = elapsed_time
+        self.delta = delta
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class KeyboardValue(Record):
     """The payload of the keyboard events (KeyDown, KeyUp, KeyPress): the fields of the browser's
     `KeyboardEvent`.
@@ -1259,8 +1626,35 @@ class KeyboardValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        key: str,
+        code: str,
+        shift_key: bool | UnsetType = UNSET,
+        ctrl_key: bool | UnsetType = UNSET,
+        alt_key: bool | UnsetType = UNSET,
+        meta_key: bool | UnsetType = UNSET,
+        repeat: bool | UnsetType = UNSET,
+        is_composing: bool | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.key = key
+        self.code = code
+        self.shift_key = shift_key
+        self.ctrl_key = ctrl_key
+        self.alt_key = alt_key
+        self.meta_key = meta_key
+        self.repeat = repeat
+        self.is_composing = is_composing
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class GrabRenderResponseValue(Record):
     """The payload of GrabRenderResponse: the grabbed frame. A `CameraView` sends `dpr, width, height, frame`
     and `depthFrame` when it renders depth; the `GrabRender` component sends `dpr, delta, width, height,
@@ -1287,8 +1681,31 @@ class GrabRenderResponseValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        dpr: float,
+        width: int,
+        height: int,
+        frame: Bytes,
+        depth_frame: Bytes | UnsetType = UNSET,
+        delta: float | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.dpr = dpr
+        self.width = width
+        self.height = height
+        self.frame = frame
+        self.depth_frame = depth_frame
+        self.delta = delta
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class MjRenderResponseValue(Record):
     """The payload of MjRenderResponse: the rendered MuJoCo camera view.
 
@@ -1305,8 +1722,23 @@ class MjRenderResponseValue(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        frame: Bytes | UnsetType = UNSET,
+        depth_frame: Bytes | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.frame = frame
+        self.depth_frame = depth_frame
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class WebXRMesh(Record):
     """One mesh found by WebXR mesh detection.
 
@@ -1331,8 +1763,27 @@ class WebXRMesh(Record):
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
 
+    def __init__(
+        self,
+        *,
+        vertices: Any | UnsetType = UNSET,
+        indices: Any | UnsetType = UNSET,
+        semantic_label: str | UnsetType = UNSET,
+        matrix: Matrix4 | UnsetType = UNSET,
+        extra: dict[str, Any1] | None = None,
+        **props: Any1,
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.vertices = vertices
+        self.indices = indices
+        self.semantic_label = semantic_label
+        self.matrix = matrix
+        self.extra = {**(extra or {}), **props}
 
-@dataclass(slots=True, kw_only=True)
+
+@dataclass(slots=True, kw_only=True, init=False)
 class GetWebXRMeshResponseValue(Record):
     """The payload of GetWebXRMeshResponse (and of the `WEBXR_MESH_UPDATE` event the component sends by
     itself).
@@ -1344,6 +1795,15 @@ class GetWebXRMeshResponseValue(Record):
     """The detected meshes."""
     extra: dict[str, Any1] = field(default_factory=dict)
     """Fields the spec does not declare, kept as sent in producer order (this record is open)."""
+
+    def __init__(
+        self, *, meshes: list[WebXRMesh], extra: dict[str, Any1] | None = None, **props: Any1
+    ) -> None:
+        """Undeclared fields go to `extra`: those of `extra` first, then the other keyword arguments, in
+        order.
+        """
+        self.meshes = meshes
+        self.extra = {**(extra or {}), **props}
 
 
 @dataclass(slots=True, kw_only=True)

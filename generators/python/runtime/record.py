@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .codec import decode, encode, encode_into
 from .json_form import from_json, to_json
 from .schema import RecordDesc
+from .value import UNSET
 
 if TYPE_CHECKING:  # typing.Self is 3.11+; the package supports 3.10 without a typing_extensions dependency
     from typing_extensions import Self
@@ -22,6 +23,47 @@ class Record:
 
     __slots__ = ()
     __vmp_desc__: ClassVar[RecordDesc]
+
+    def __getitem__(self, key: str) -> Any:
+        """A field by its wire name, declared or (in an open record) extra: ``element["vertices"]``.
+
+        An absent optional field is a ``KeyError``, as for a dict.
+        """
+        for f in type(self).__vmp_desc__.fields:
+            if f.name == key:
+                value = getattr(self, f.attr)
+                if value is UNSET:
+                    raise KeyError(key)
+                return value
+        extra: dict[str, Any] | None = getattr(self, "extra", None)
+        if extra is not None and key in extra:
+            return extra[key]
+        raise KeyError(key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        """Sets a field by its wire name; in an open record an undeclared name becomes an extra field."""
+        for f in type(self).__vmp_desc__.fields:
+            if f.name == key:
+                setattr(self, f.attr, value)
+                return
+        extra: dict[str, Any] | None = getattr(self, "extra", None)
+        if extra is None:
+            raise KeyError(f"{type(self).__name__} is closed: it has no field {key!r}")
+        extra[key] = value
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]  # type: ignore[index]
+        except (KeyError, TypeError):
+            return False
+        return True
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``self[key]``, or ``default`` when the field is absent."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
     def to_msgpack(self) -> bytes:
         """The canonical MessagePack bytes of this record (validated while encoding)."""

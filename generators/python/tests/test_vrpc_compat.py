@@ -1,0 +1,107 @@
+"""vrpc-py's calls, unchanged, against vmp_protocol: its serializers, its factories with plain dicts, and element
+props reached the way Vuer code reaches them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from vmp_protocol import UNSET, JSONSerializer, MessagePackSerializer, set_event
+from vmp_protocol.types import Element, ElementPatch, Scene, SetEvent
+
+# vrpc-py's set_event bytes (conformance vector events.json#event.set.e01).
+E01 = "83a27473cf0000018bcfe56800a56574797065a3534554a46461746183a3746167a55363656e65a36b6579a4726f6f74a86368696c6472656e90"
+
+
+@pytest.mark.parametrize("serializer", [MessagePackSerializer(greedy=False), JSONSerializer(greedy=False)])
+def test_plain_values_round_trip(serializer: MessagePackSerializer | JSONSerializer) -> None:
+    data = {
+        "string": "hello",
+        "number": 42,
+        "float": 3.14,
+        "bool": True,
+        "null": None,
+        "list": [1, 2, 3],
+        "nested": {"key": "value"},
+    }
+    encoded = serializer.encode(data)
+    assert isinstance(encoded, bytes)
+    assert serializer.decode(encoded) == data
+    assert serializer.deserialize(serializer.serialize(data)) == data
+
+
+@pytest.mark.parametrize("cls", [MessagePackSerializer, JSONSerializer])
+def test_greedy_decodes_zdata_to_arrays(cls: type[MessagePackSerializer | JSONSerializer]) -> None:
+    arr = np.array([[1.0, 2.0], [3.0, 4.0]])
+    decoded = cls(greedy=True).decode(
+        cls().encode({"layer": {"array": arr}, "list": [np.arange(3)], "value": 42})
+    )
+    np.testing.assert_array_equal(decoded["layer"]["array"], arr)
+    np.testing.assert_array_equal(decoded["list"][0], np.arange(3))
+    assert decoded["value"] == 42
+
+
+def test_non_greedy_keeps_zdata_maps() -> None:
+    encoded = MessagePackSerializer().encode({"array": np.array([1, 2], dtype=np.int32)})
+    decoded = MessagePackSerializer(greedy=False).decode(encoded)
+    assert decoded == {
+        "array": {
+            "ztype": "numpy.ndarray",
+            "b": bytes.fromhex("0100000002000000"),
+            "dtype": "int32",
+            "shape": [2],
+        }
+    }
+    # Encoding the plain map again gives the same bytes: the map is the array's canonical ZData form.
+    assert MessagePackSerializer(greedy=False).encode(decoded) == encoded
+
+
+def test_json_serializer_writes_utf8_bytes_with_base64_bytes() -> None:
+    encoded = JSONSerializer(greedy=False).encode({"b": b"\x00\x01"})
+    assert encoded == b'{"b":{"__bytes__":"AAE="}}'
+    assert JSONSerializer(greedy=False).decode(encoded.decode("utf-8")) == {"b": b"\x00\x01"}
+
+
+def test_factories_take_plain_dicts() -> None:
+    msg = set_event({"tag": "Scene", "key": "root", "children": []}, ts=1700000000000)
+    assert isinstance(msg.data, Scene)
+    assert msg.to_msgpack().hex() == E01
+    assert msg == set_event(Scene(tag="Scene", key="root", children=[]), ts=1700000000000)
+
+
+def test_a_dict_that_is_not_the_record_is_refused() -> None:
+    from vmp_protocol import VmpError
+
+    with pytest.raises(VmpError) as e:
+        set_event({"tag": "Group", "key": "root"})
+    assert e.value.kind == "InvalidValue"
+
+
+def test_element_props_by_keyword_and_by_key() -> None:
+    vertices = np.zeros((4, 3), dtype=np.float16)
+    el = Element(tag="PointCloud", key="pc", vertices=vertices, size=0.01)
+    assert el.extra == {"vertices": vertices, "size": 0.01}
+    assert el["tag"] == "PointCloud"
+    assert el["vertices"] is vertices
+    assert "size" in el and "children" not in el and "nope" not in el
+    with pytest.raises(KeyError):
+        el["children"]  # absent optional field
+    assert el.get("children", []) == []
+    el["size"] = 0.02
+    el["children"] = []
+    assert el.extra["size"] == 0.02 and el.children == []
+    # Props given as extra come first, in order, then the keyword ones.
+    assert list(Element(tag="Box", key="b", extra={"a": 1}, b=2).extra) == ["a", "b"]
+
+
+def test_closed_records_refuse_unknown_keys() -> None:
+    msg = SetEvent(ts=1, data=Scene(tag="Scene"))
+    assert msg["etype"] == "SET"
+    with pytest.raises(KeyError):
+        msg["extra"] = 1
+
+
+def test_patch_props_round_trip() -> None:
+    patch = ElementPatch(key="box1", position=[1.0, 0.0, 0.0])
+    assert patch["position"] == [1.0, 0.0, 0.0]
+    assert patch.tag is UNSET
+    assert ElementPatch.from_msgpack(patch.to_msgpack()) == patch
