@@ -9,6 +9,7 @@ import { breakingCommand } from "./commands/breaking.js";
 import { conformanceCommand } from "./commands/conformance.js";
 import { convertCommand } from "./commands/convert.js";
 import { diffCommand } from "./commands/diff.js";
+import { docsCommand } from "./commands/docs.js";
 import { generateCommand } from "./commands/generate.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { lintCommand } from "./commands/lint.js";
@@ -24,7 +25,23 @@ const processIo: Io = {
   err: (t) => process.stderr.write(t.endsWith("\n") ? t : `${t}\n`),
   // readFileSync(0) reads fd 0 to its end, for pipes and redirected files alike.
   stdin: () => (process.stdin.isTTY ? Buffer.alloc(0) : readFileSync(0)),
+  // Progress is for a person watching a terminal: never written to a pipe or a log file.
+  ...(process.stderr.isTTY ? { progress: (t: string) => void process.stderr.write(`\r\x1b[K${t}`) } : {}),
 };
+
+/** Every command, in the order `vmp --help` lists them. */
+export const COMMANDS: readonly Command<unknown>[] = [
+  validateCommand,
+  inspectCommand,
+  diffCommand,
+  convertCommand,
+  lintCommand,
+  vectorsCommand,
+  conformanceCommand,
+  generateCommand,
+  breakingCommand,
+  docsCommand,
+] as Command<unknown>[];
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code = 0;
@@ -44,8 +61,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
-  for (const c of [validateCommand, inspectCommand, diffCommand, convertCommand, lintCommand, vectorsCommand, conformanceCommand, generateCommand, breakingCommand] as Command<unknown>[]) {
-    cli.command(c.command, c.describe, c.builder as (y: Argv) => Argv, async (args) => {
+  for (const c of COMMANDS) {
+    const builder = (y: Argv) => c.examples.reduce((b, [example, what]) => b.example(example, what), c.builder(y) as Argv);
+    cli.command(c.command, c.describe, builder, async (args) => {
       code = await c.run(args as never, io);
     });
   }

@@ -50,9 +50,11 @@ export const breakingCommand: Command<Args> = {
     y
       .option("against", { type: "string", demandOption: true, describe: "the earlier spec: a file, or a git revision (its copy of the same spec file)" })
       .option("spec", { type: "string", describe: `the new spec (default: ${SPEC_PATH})` })
-      .option("json", { type: "boolean", default: false, describe: "print a JSON report for machines" })
-      .example("$0 breaking --against HEAD", "what the uncommitted spec edit changes")
-      .example("$0 breaking --against old.schema.json --spec new.schema.json", "compare two files") as unknown as Argv<Args>,
+      .option("json", { type: "boolean", default: false, describe: "print a JSON report for machines" }) as unknown as Argv<Args>,
+  examples: [
+    ["$0 breaking --against HEAD", "what the uncommitted spec edit changes"],
+    ["$0 breaking --against old.schema.json --spec new.schema.json", "compare two files"],
+  ],
   run(args, io) {
     const next = loadSpec(resolve(args.spec ?? resolve(repoRoot(), SPEC_PATH)), repoRoot());
     const old = readEarlier(args.against, resolve(args.spec ?? resolve(repoRoot(), SPEC_PATH)));

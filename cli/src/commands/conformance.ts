@@ -38,11 +38,13 @@ export const conformanceCommand: Command<Args> = {
       .option("timeout", { type: "number", default: DEFAULT_TIMEOUT_MS / 1000, describe: "seconds a testee may take per request" })
       .option("testee", { type: "string", describe: "run this command as the testee of the one --lang (a binding not in the table yet)" })
       .option("failures", { type: "string", describe: "the failure list (default: conformance/failures/<lang>.txt)" })
-      .option("vectors", { type: "string", describe: "the manifest directory (default: conformance/vectors)" })
-      .example("$0 conformance --lang ref", "check the reference codec against every vector")
-      .example("$0 conformance --lang ts --filter 'events/*'", "run the TypeScript binding on the events manifest")
-      .example("$0 conformance --matrix --lang ref,ts,py", "every producer × consumer pair of the three languages")
-      .example("$0 conformance --lang py --testee 'python3 conformance/testees/py/testee.py'", "run a testee not in the table yet") as unknown as Argv<Args>,
+      .option("vectors", { type: "string", describe: "the manifest directory (default: conformance/vectors)" }) as unknown as Argv<Args>,
+  examples: [
+    ["$0 conformance --lang ref", "check the reference codec against every vector"],
+    ["$0 conformance --lang ts --filter 'events/*'", "run the TypeScript binding on the events manifest"],
+    ["$0 conformance --matrix --lang ref,ts", "every producer × consumer pair of the two languages"],
+    ["$0 conformance --lang ref --testee 'node dist/conformance/src/reference-testee.js'", "run a testee command of your own (a binding not in the table yet)"],
+  ],
   async run(args, io) {
     const root = repoRoot();
     const runs = languageRuns(args);

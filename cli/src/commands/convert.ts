@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { UsageError } from "../../../core/src/errors.js";
-import { isDash, readInput } from "../io.js";
+import { ioErrorText, isDash, readInput, readStdin } from "../io.js";
 import { toHex } from "../../../reference/src/wire/hex.js";
 import type { Command } from "../command.js";
 import { canonicalize } from "../../../reference/src/schema/canonical.js";
@@ -25,6 +25,9 @@ interface Args {
   spec?: string;
 }
 
+/** The widest indent --indent takes (JSON.stringify's limit too). */
+const MAX_INDENT = 10;
+
 export const convertCommand: Command<Args> = {
   command: "convert <in> <out>",
   describe: "Convert between the JSON form and canonical MessagePack",
@@ -34,12 +37,18 @@ export const convertCommand: Command<Args> = {
       .positional("out", { type: "string", demandOption: true, describe: "the output file (.json, .msgpack or .hex), or - for stdout" })
       .option("to", { choices: ["json", "msgpack", "hex"] as const, describe: "output format (default: from OUT's extension; json for stdout from MessagePack, hex from JSON)" })
       .option("type", { type: "string", describe: "convert as this type instead of choosing by etype ('any' for no schema)" })
-      .option("indent", { type: "number", default: 0, describe: "indent JSON output by this many spaces (0: compact)" })
-      .option("spec", { type: "string", describe: "the spec file (default: protocol/vmp.schema.json)" })
-      .example("$0 convert set.json set.msgpack", "author a message as JSON, get canonical bytes")
-      .example("$0 convert frame.msgpack -", "read a captured frame as JSON") as unknown as Argv<Args>,
+      .option("indent", { type: "number", default: 0, describe: `indent JSON output by this many spaces, 0 to ${MAX_INDENT} (0: compact)` })
+      .option("spec", { type: "string", describe: "the spec file (default: protocol/vmp.schema.json)" }) as unknown as Argv<Args>,
+  examples: [
+    ["$0 convert set.json set.msgpack", "author a message as JSON, get canonical bytes"],
+    ["$0 convert frame.msgpack -", "read a captured frame as JSON"],
+    ["$0 convert --indent 2 conformance/vectors/events.json#event.set.e01 -", "a vector's message as indented JSON"],
+  ],
   run(args, io) {
-    const input = readInput(args.in, io.stdin);
+    if (!Number.isSafeInteger(args.indent) || args.indent < 0 || args.indent > MAX_INDENT) {
+      throw new UsageError(`--indent takes a whole number of spaces from 0 to ${MAX_INDENT}, not ${args.indent}`);
+    }
+    const input = readInput(args.in, () => readStdin(io.stdin));
     const value = loadValue(input);
     const spec = defaultSpec(args.spec);
     const explicit = args.type ?? input.type;
@@ -68,6 +77,6 @@ function writeOutput(path: string, data: string | Uint8Array): void {
   try {
     writeFileSync(path, data);
   } catch (e) {
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot write ${path}: ${ioErrorText(e)}`);
   }
 }

@@ -28,9 +28,11 @@ export const generateCommand: Command<Args> = {
       .option("lang", { choices: [...LANGUAGES.map((l) => l.id), "all"], default: "all", describe: "the bindings to generate (all: every registered language)" })
       .option("check", { type: "boolean", default: false, describe: "write nothing; fail if the files under the output directory differ from what the spec produces" })
       .option("spec", { type: "string", describe: `the spec file (default: ${SPEC_PATH})` })
-      .option("out", { type: "string", describe: "the output directory, one folder per language (default: generated)" })
-      .example("$0 generate", "regenerate every binding")
-      .example("$0 generate --lang ts --check", "verify the committed TypeScript package is up to date") as unknown as Argv<Args>,
+      .option("out", { type: "string", describe: "the output directory, one folder per language (default: generated)" }) as unknown as Argv<Args>,
+  examples: [
+    ["$0 generate --check", "verify that every committed binding is what the spec produces"],
+    ["$0 generate --lang ts --out build", "write the TypeScript package to build/ts instead of generated/ts"],
+  ],
   async run(args, io) {
     const root = repoRoot();
     const langs = args.lang === "all" ? LANGUAGES : [findLanguage(args.lang) ?? usage(`no ${args.lang} emitter`)];

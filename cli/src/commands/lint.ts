@@ -17,8 +17,8 @@ export const lintCommand: Command<Args> = {
   describe: "Check the spec against the VMP schema profile",
   builder: (y: Argv) =>
     y
-      .positional("spec", { type: "string", describe: `the spec file (default: ${SPEC_PATH})` })
-      .example("$0 lint", "lint the repository's spec") as unknown as Argv<Args>,
+      .positional("spec", { type: "string", describe: `the spec file (default: ${SPEC_PATH})` }) as unknown as Argv<Args>,
+  examples: [["$0 lint", "lint the repository's spec"]],
   run(args, io) {
     const path = resolve(args.spec ?? `${repoRoot()}/${SPEC_PATH}`);
     const spec = loadSpec(path, process.cwd());

@@ -24,8 +24,8 @@ export const vectorsCommand: Command<Args> = {
   builder: (y: Argv) =>
     y
       .option("check", { type: "boolean", default: false, describe: "fail if the committed manifests differ from what the recipes produce" })
-      .option("dir", { type: "string", describe: "the manifest directory (default: conformance/vectors)" })
-      .example("$0 vectors --check", "verify the committed vectors are reproducible") as unknown as Argv<Args>,
+      .option("dir", { type: "string", describe: "the manifest directory (default: conformance/vectors)" }) as unknown as Argv<Args>,
+  examples: [["$0 vectors --check", "verify the committed vectors are reproducible"]],
   run(args, io) {
     const dir = args.dir ?? join(repoRoot(), "conformance", "vectors");
     const spec = defaultSpec();
