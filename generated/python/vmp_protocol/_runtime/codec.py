@@ -199,7 +199,14 @@ def decode_message(
     data: bytes | bytearray | memoryview, messages: Sequence[RecordDesc], **options: bool
 ) -> tuple[RecordDesc, Any]:
     """Selects the message type of a frame and decodes the frame as that type."""
-    desc = select_message(data, messages)
+    try:
+        desc = select_message(data, messages)
+    except VmpError as e:
+        if (
+            e.offset is None
+        ):  # a selection (schema) error: a wire error anywhere in the frame comes first (spec §8.1)
+            _decode_with(data, lambda r: r.skip(r.next()))
+        raise
     return desc, decode(desc, data, **options)
 
 
