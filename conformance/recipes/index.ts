@@ -8,7 +8,8 @@ import { events } from "./events.js";
 import { malformed } from "./malformed.js";
 import { msgpack } from "./msgpack.js";
 import { schemaErrors } from "./schema-errors.js";
+import { fromSpec } from "./spec.js";
 import { wild } from "./wild.js";
 import { zdata } from "./zdata.js";
 
-export const MANIFESTS: readonly ManifestRecipe[] = [msgpack, envelopes, events, zdata, wild, malformed, schemaErrors];
+export const MANIFESTS: readonly ManifestRecipe[] = [msgpack, envelopes, events, zdata, wild, malformed, schemaErrors, fromSpec];
