@@ -85,8 +85,35 @@ export function str(value: string): string {
 
 /** A raw string literal for a regular expression, or a plain one when a raw literal cannot hold it. */
 export function regexStr(pattern: string): string {
-  const rawOk = !pattern.includes('"') && !pattern.endsWith("\\") && !/[\n\r]/.test(pattern);
-  return rawOk ? `r"${pattern}"` : str(pattern);
+  const python = pythonRegex(pattern);
+  const rawOk = !python.includes('"') && !python.endsWith("\\") && !/[\n\r]/.test(python);
+  return rawOk ? `r"${python}"` : str(python);
+}
+
+/**
+ * A JSON Schema (ECMA-262) pattern in Python's `re` syntax, where the two differ for the profile's patterns:
+ * outside a character class, `.` excludes every ECMA line terminator (Python's only `\n`) and `$` is the end of
+ * the input (Python's also matches before a final `\n`).
+ */
+export function pythonRegex(pattern: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\") {
+      out += c + (pattern[i + 1] ?? "");
+      i++;
+    } else if (inClass) {
+      if (c === "]") inClass = false;
+      out += c;
+    } else if (c === "[") {
+      inClass = true;
+      out += c;
+    } else if (c === ".") out += "[^\\n\\r\\u2028\\u2029]";
+    else if (c === "$") out += "\\Z";
+    else out += c;
+  }
+  return out;
 }
 
 /** `[a, ", ", b, ", ", c]`: parts joined by a separator, for `print`. */

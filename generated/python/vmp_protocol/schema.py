@@ -81,7 +81,12 @@ Message = RecordDesc(
     name="Message",
     fields=(
         FieldDesc(name="ts", attr="ts", type=RefType("Timestamp", lambda: Timestamp), required=False),
-        FieldDesc(name="etype", attr="etype", type=StringType(pattern=re.compile(r"^.+$")), required=True),
+        FieldDesc(
+            name="etype",
+            attr="etype",
+            type=StringType(pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
+            required=True,
+        ),
         FieldDesc(name="rtype", attr="rtype", type=StringType(), required=False),
         FieldDesc(
             name="args",
@@ -103,7 +108,7 @@ Message = RecordDesc(
         FieldDesc(name="uuid", attr="uuid", type=StringType(), required=False),
     ),
     open=False,
-    event=EventInfo(envelope="Message", etype_pattern=re.compile(r"^.+$")),
+    event=EventInfo(envelope="Message", etype_pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
     cls=lambda: types.Message,
 )
 
@@ -112,11 +117,16 @@ ServerEvent = RecordDesc(
     name="ServerEvent",
     fields=(
         FieldDesc(name="ts", attr="ts", type=RefType("Timestamp", lambda: Timestamp), required=True),
-        FieldDesc(name="etype", attr="etype", type=StringType(pattern=re.compile(r"^.+$")), required=True),
+        FieldDesc(
+            name="etype",
+            attr="etype",
+            type=StringType(pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
+            required=True,
+        ),
         FieldDesc(name="data", attr="data", type=RefType("Any", lambda: Any), required=True),
     ),
     open=False,
-    event=EventInfo(envelope="ServerEvent", etype_pattern=re.compile(r"^.+$")),
+    event=EventInfo(envelope="ServerEvent", etype_pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
     cls=lambda: types.ServerEvent,
 )
 
@@ -125,13 +135,18 @@ ClientEvent = RecordDesc(
     name="ClientEvent",
     fields=(
         FieldDesc(name="ts", attr="ts", type=RefType("Timestamp", lambda: Timestamp), required=False),
-        FieldDesc(name="etype", attr="etype", type=StringType(pattern=re.compile(r"^.+$")), required=True),
+        FieldDesc(
+            name="etype",
+            attr="etype",
+            type=StringType(pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
+            required=True,
+        ),
         FieldDesc(name="value", attr="value", type=RefType("Any", lambda: Any), required=False),
         FieldDesc(name="key", attr="key", type=RefType("ComponentKey", lambda: ComponentKey), required=False),
         FieldDesc(name="rtype", attr="rtype", type=StringType(), required=False),
     ),
     open=False,
-    event=EventInfo(envelope="ClientEvent", etype_pattern=re.compile(r"^.+$")),
+    event=EventInfo(envelope="ClientEvent", etype_pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
     cls=lambda: types.ClientEvent,
 )
 
@@ -140,7 +155,12 @@ RpcRequest = RecordDesc(
     name="RpcRequest",
     fields=(
         FieldDesc(name="ts", attr="ts", type=RefType("Timestamp", lambda: Timestamp), required=True),
-        FieldDesc(name="etype", attr="etype", type=StringType(pattern=re.compile(r"^.+$")), required=True),
+        FieldDesc(
+            name="etype",
+            attr="etype",
+            type=StringType(pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
+            required=True,
+        ),
         FieldDesc(name="rtype", attr="rtype", type=StringType(), required=True),
         FieldDesc(
             name="args",
@@ -157,7 +177,7 @@ RpcRequest = RecordDesc(
         FieldDesc(name="uuid", attr="uuid", type=StringType(), required=False),
     ),
     open=False,
-    event=EventInfo(envelope="RpcRequest", etype_pattern=re.compile(r"^.+$")),
+    event=EventInfo(envelope="RpcRequest", etype_pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
     cls=lambda: types.RpcRequest,
 )
 
@@ -166,14 +186,19 @@ ServerRpcRequest = RecordDesc(
     name="ServerRpcRequest",
     fields=(
         FieldDesc(name="ts", attr="ts", type=RefType("Timestamp", lambda: Timestamp), required=True),
-        FieldDesc(name="etype", attr="etype", type=StringType(pattern=re.compile(r"^.+$")), required=True),
+        FieldDesc(
+            name="etype",
+            attr="etype",
+            type=StringType(pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
+            required=True,
+        ),
         FieldDesc(name="rtype", attr="rtype", type=StringType(), required=False),
         FieldDesc(name="key", attr="key", type=RefType("ComponentKey", lambda: ComponentKey), required=False),
         FieldDesc(name="data", attr="data", type=RefType("Any", lambda: Any), required=True),
         FieldDesc(name="uuid", attr="uuid", type=StringType(), required=True),
     ),
     open=False,
-    event=EventInfo(envelope="ServerRpcRequest", etype_pattern=re.compile(r"^.+$")),
+    event=EventInfo(envelope="ServerRpcRequest", etype_pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
     cls=lambda: types.ServerRpcRequest,
 )
 
@@ -182,7 +207,12 @@ RpcResponse = RecordDesc(
     name="RpcResponse",
     fields=(
         FieldDesc(name="ts", attr="ts", type=RefType("Timestamp", lambda: Timestamp), required=False),
-        FieldDesc(name="etype", attr="etype", type=StringType(pattern=re.compile(r"^.+$")), required=True),
+        FieldDesc(
+            name="etype",
+            attr="etype",
+            type=StringType(pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
+            required=True,
+        ),
         FieldDesc(name="ok", attr="ok", type=BoolType(), required=False),
         FieldDesc(name="error", attr="error", type=NullableType(StringType()), required=False),
         FieldDesc(name="data", attr="data", type=RefType("Any", lambda: Any), required=False),
@@ -190,7 +220,7 @@ RpcResponse = RecordDesc(
         FieldDesc(name="key", attr="key", type=RefType("ComponentKey", lambda: ComponentKey), required=False),
     ),
     open=False,
-    event=EventInfo(envelope="RpcResponse", etype_pattern=re.compile(r"^.+$")),
+    event=EventInfo(envelope="RpcResponse", etype_pattern=re.compile(r"^[^\n\r\u2028\u2029]+\Z")),
     cls=lambda: types.RpcResponse,
 )
 
@@ -609,7 +639,7 @@ RpcEvent = RecordDesc(
         FieldDesc(
             name="rtype",
             attr="rtype",
-            type=StringType(pattern=re.compile(r"^RPC_RESPONSE@.+$")),
+            type=StringType(pattern=re.compile(r"^RPC_RESPONSE@[^\n\r\u2028\u2029]+\Z")),
             required=False,
         ),
         FieldDesc(name="key", attr="key", type=RefType("ComponentKey", lambda: ComponentKey), required=False),
@@ -630,7 +660,7 @@ GrabRenderRequest = RecordDesc(
         FieldDesc(
             name="rtype",
             attr="rtype",
-            type=StringType(pattern=re.compile(r"^GRAB_RENDER_RESPONSE@.+$")),
+            type=StringType(pattern=re.compile(r"^GRAB_RENDER_RESPONSE@[^\n\r\u2028\u2029]+\Z")),
             required=True,
         ),
         FieldDesc(name="key", attr="key", type=RefType("ComponentKey", lambda: ComponentKey), required=True),
@@ -653,7 +683,7 @@ MjStepRequest = RecordDesc(
         FieldDesc(
             name="rtype",
             attr="rtype",
-            type=StringType(pattern=re.compile(r"^MJ_STEP_RESPONSE@.+$")),
+            type=StringType(pattern=re.compile(r"^MJ_STEP_RESPONSE@[^\n\r\u2028\u2029]+\Z")),
             required=True,
         ),
         FieldDesc(name="key", attr="key", type=RefType("ComponentKey", lambda: ComponentKey), required=True),
@@ -674,7 +704,7 @@ MjRenderRequest = RecordDesc(
         FieldDesc(
             name="rtype",
             attr="rtype",
-            type=StringType(pattern=re.compile(r"^MJ_RENDER_RESPONSE@.+$")),
+            type=StringType(pattern=re.compile(r"^MJ_RENDER_RESPONSE@[^\n\r\u2028\u2029]+\Z")),
             required=True,
         ),
         FieldDesc(name="key", attr="key", type=RefType("ComponentKey", lambda: ComponentKey), required=True),
@@ -697,7 +727,7 @@ GetWebXRMeshRequest = RecordDesc(
         FieldDesc(
             name="rtype",
             attr="rtype",
-            type=StringType(pattern=re.compile(r"^GET_WEBXR_MESH_RESPONSE@.+$")),
+            type=StringType(pattern=re.compile(r"^GET_WEBXR_MESH_RESPONSE@[^\n\r\u2028\u2029]+\Z")),
             required=True,
         ),
         FieldDesc(name="key", attr="key", type=RefType("ComponentKey", lambda: ComponentKey), required=True),
@@ -1362,7 +1392,7 @@ GrabRenderResponse = RecordDesc(
         FieldDesc(
             name="etype",
             attr="etype",
-            type=StringType(pattern=re.compile(r"^GRAB_RENDER_RESPONSE@.+$")),
+            type=StringType(pattern=re.compile(r"^GRAB_RENDER_RESPONSE@[^\n\r\u2028\u2029]+\Z")),
             required=True,
         ),
         FieldDesc(
@@ -1375,7 +1405,9 @@ GrabRenderResponse = RecordDesc(
         FieldDesc(name="rtype", attr="rtype", type=StringType(), required=False),
     ),
     open=False,
-    event=EventInfo(envelope="ClientEvent", etype_pattern=re.compile(r"^GRAB_RENDER_RESPONSE@.+$")),
+    event=EventInfo(
+        envelope="ClientEvent", etype_pattern=re.compile(r"^GRAB_RENDER_RESPONSE@[^\n\r\u2028\u2029]+\Z")
+    ),
     cls=lambda: types.GrabRenderResponse,
 )
 
@@ -1387,7 +1419,7 @@ MjStepResponse = RecordDesc(
         FieldDesc(
             name="etype",
             attr="etype",
-            type=StringType(pattern=re.compile(r"^MJ_STEP_RESPONSE@.+$")),
+            type=StringType(pattern=re.compile(r"^MJ_STEP_RESPONSE@[^\n\r\u2028\u2029]+\Z")),
             required=True,
         ),
         FieldDesc(name="value", attr="value", type=RefType("Any", lambda: Any), required=True),
@@ -1395,7 +1427,9 @@ MjStepResponse = RecordDesc(
         FieldDesc(name="rtype", attr="rtype", type=StringType(), required=False),
     ),
     open=False,
-    event=EventInfo(envelope="ClientEvent", etype_pattern=re.compile(r"^MJ_STEP_RESPONSE@.+$")),
+    event=EventInfo(
+        envelope="ClientEvent", etype_pattern=re.compile(r"^MJ_STEP_RESPONSE@[^\n\r\u2028\u2029]+\Z")
+    ),
     cls=lambda: types.MjStepResponse,
 )
 
@@ -1407,7 +1441,7 @@ MjRenderResponse = RecordDesc(
         FieldDesc(
             name="etype",
             attr="etype",
-            type=StringType(pattern=re.compile(r"^MJ_RENDER_RESPONSE@.+$")),
+            type=StringType(pattern=re.compile(r"^MJ_RENDER_RESPONSE@[^\n\r\u2028\u2029]+\Z")),
             required=True,
         ),
         FieldDesc(
@@ -1420,7 +1454,9 @@ MjRenderResponse = RecordDesc(
         FieldDesc(name="rtype", attr="rtype", type=StringType(), required=False),
     ),
     open=False,
-    event=EventInfo(envelope="ClientEvent", etype_pattern=re.compile(r"^MJ_RENDER_RESPONSE@.+$")),
+    event=EventInfo(
+        envelope="ClientEvent", etype_pattern=re.compile(r"^MJ_RENDER_RESPONSE@[^\n\r\u2028\u2029]+\Z")
+    ),
     cls=lambda: types.MjRenderResponse,
 )
 
@@ -1432,7 +1468,7 @@ GetWebXRMeshResponse = RecordDesc(
         FieldDesc(
             name="etype",
             attr="etype",
-            type=StringType(pattern=re.compile(r"^GET_WEBXR_MESH_RESPONSE@.+$")),
+            type=StringType(pattern=re.compile(r"^GET_WEBXR_MESH_RESPONSE@[^\n\r\u2028\u2029]+\Z")),
             required=True,
         ),
         FieldDesc(
@@ -1445,7 +1481,9 @@ GetWebXRMeshResponse = RecordDesc(
         FieldDesc(name="rtype", attr="rtype", type=StringType(), required=False),
     ),
     open=False,
-    event=EventInfo(envelope="ClientEvent", etype_pattern=re.compile(r"^GET_WEBXR_MESH_RESPONSE@.+$")),
+    event=EventInfo(
+        envelope="ClientEvent", etype_pattern=re.compile(r"^GET_WEBXR_MESH_RESPONSE@[^\n\r\u2028\u2029]+\Z")
+    ),
     cls=lambda: types.GetWebXRMeshResponse,
 )
 

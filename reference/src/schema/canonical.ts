@@ -84,6 +84,7 @@ class Canonicalizer {
       case "array":
         return v.kind === "array" ? array(v.items.map((x, i) => this.value(x, t.items, [...path, i]))) : v;
       case "map":
+        if (v.kind === "bin") return this.problem(v, path, new VmpError("WrongType", "expected a map, got bin", path)); // ajv would see an object
         return v.kind === "map" ? map(v.entries.map(([k, x]) => [k, this.value(x, t.values, [...path, k])] as const)) : v;
       case "any":
       case "zdata":

@@ -73,7 +73,9 @@ export function validate(value: Value, spec: Spec, options: ValidateOptions = {}
  * is stable, so errors at one place keep their order.
  */
 function inByteOrder(errors: VmpError[], root: Value): VmpError[] {
-  const positions = new Map(errors.map((e) => [e, positionOf(e.path, root)]));
+  if (errors.length < 2) return errors;
+  const index = new Map<Value, Map<string, number>>();
+  const positions = new Map(errors.map((e) => [e, positionOf(e.path, root, index)]));
   return [...errors].sort((a, b) => {
     const pa = positions.get(a)!;
     const pb = positions.get(b)!;
@@ -82,7 +84,8 @@ function inByteOrder(errors: VmpError[], root: Value): VmpError[] {
   });
 }
 
-function positionOf(path: Path, root: Value): number[] {
+/** The position of each segment of `path` in its container; `index` caches each map's key positions. */
+function positionOf(path: Path, root: Value, index: Map<Value, Map<string, number>>): number[] {
   const out: number[] = [];
   let node: Value | undefined = root;
   for (const seg of path) {
@@ -90,9 +93,15 @@ function positionOf(path: Path, root: Value): number[] {
       out.push(seg);
       node = node.items[seg];
     } else if (node?.kind === "map") {
-      const i = node.entries.findIndex(([k]) => k === seg);
-      out.push(i < 0 ? node.entries.length : i);
-      node = i < 0 ? undefined : node.entries[i]![1];
+      let keys = index.get(node);
+      if (keys === undefined) {
+        keys = new Map();
+        for (let i = node.entries.length - 1; i >= 0; i--) keys.set(node.entries[i]![0], i);
+        index.set(node, keys);
+      }
+      const i = keys.get(String(seg));
+      out.push(i ?? node.entries.length);
+      node = i === undefined ? undefined : node.entries[i]![1];
     } else break;
   }
   return out;
