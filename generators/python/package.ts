@@ -1,10 +1,10 @@
 /**
- * The package around the generated code: pyproject.toml and README.md rendered from the handlebars templates in
+ * The package around the generated code: pyproject.toml, README.md and LICENSE rendered from the handlebars templates in
  * generators/python/templates/ (boilerplate only; code is printed, never templated), `py.typed`, and the verbatim
  * copies of the runtime (to `vmp_protocol/_runtime/`), stamped with the toolchain's version only.
  */
 import Handlebars from "handlebars";
-import { headerText, runtimeHeaderText, type HeaderSource } from "../common/header.js";
+import { TOOL_VERSION, headerText, runtimeHeaderText, type HeaderSource } from "../common/header.js";
 import { compare } from "../common/printer.js";
 import type { EmitterInputs } from "../common/sources.js";
 import type { Ir } from "../../core/src/ir/types.js";
@@ -32,6 +32,7 @@ export function renderPackageFiles(ir: Ir, names: PyNames, inputs: PythonInputs,
   const data = {
     header: headerText(source),
     version: ir.source.version,
+    toolVersion: TOOL_VERSION,
     specFile: ir.source.file,
     sha16: ir.source.sha256.slice(0, 16),
     typeCount: ir.types.size,
@@ -50,6 +51,7 @@ export function renderPackageFiles(ir: Ir, names: PyNames, inputs: PythonInputs,
   return [
     { path: "pyproject.toml", content: template("pyproject.toml.hbs")(data) },
     { path: "README.md", content: template("README.md.hbs")(data) },
+    { path: "LICENSE", content: template("LICENSE.hbs")(data) },
     { path: "vmp_protocol/py.typed", content: "" },
   ];
 }

@@ -127,8 +127,13 @@ describe("types.py", () => {
   it("makes an open record a dataclass: optional fields UNSET, nullable | None, recursion by name, extra fields", () => {
     const lines = types.split("\n");
     const start = lines.indexOf("class Node(Record):");
-    expect(lines[start - 1]).toBe("@dataclass(slots=True, kw_only=True)");
-    expect(lines.slice(start, start + 23)).toEqual([
+    // Open: the dataclass gives repr and eq, the written-out __init__ takes undeclared fields as keywords.
+    expect(lines[start - 1]).toBe("@dataclass(slots=True, kw_only=True, init=False)");
+    expect(types).toContain(
+      "    def __init__(self, *, name: str, depth_frame: Bytes | UnsetType = UNSET, from_: str | UnsetType = UNSET, parent: Node | None | UnsetType = UNSET, children: list[Node] | UnsetType = UNSET, count: int | UnsetType = UNSET, color: Color | UnsetType = UNSET, extra: dict[str, Any1] | None = None, **props: Any1) -> None:\n",
+    );
+    expect(types).toContain("        self.extra = {**(extra or {}), **props}\n");
+    expect(lines.slice(start, start + 19)).toEqual([
       "class Node(Record):",
       '    """A node of a tree.',
       "",
@@ -148,10 +153,6 @@ describe("types.py", () => {
       "    extra: dict[str, Any1] = field(default_factory=dict)",
       '    """Fields the spec does not declare, kept as sent in producer order (this record is open)."""',
       "",
-      "",
-      "@dataclass(slots=True, kw_only=True)",
-      "class PingData(Record):",
-      '    """Generated from test.schema.json#/$defs/PingData."""',
     ]);
   });
 
@@ -203,9 +204,11 @@ describe("schema.py", () => {
 describe("events.py", () => {
   it("spreads a closed payload into parameters, keeps ts=0 (None means now), and builds the dataclass", () => {
     expect(paragraph(events, "def ping_event(")).toEqual([
-      "def ping_event(node: Node, retry_after: int | UnsetType = UNSET, ts: Timestamp | None = None) -> PingEvent:",
+      "def ping_event(node: Node | Mapping[str, Any], retry_after: int | UnsetType = UNSET, ts: Timestamp | None = None) -> PingEvent:",
       '    """Builds a new `PingEvent`. PING: are you there?',
     ]);
+    // A record parameter also takes a dict keyed by wire names (vrpc-py passes dicts), validated into the record.
+    expect(events).toContain("    node = _as_record(Node, node)\n");
     expect(events).toContain("    return PingEvent(ts=_now() if ts is None else ts, data=PingData(node=node, retry_after=retry_after))\n");
   });
 
@@ -248,6 +251,7 @@ describe("emit", () => {
     templates: [
       { name: "pyproject.toml.hbs", text: "# {{{header}}}\n" },
       { name: "README.md.hbs", text: "{{version}}\n" },
+      { name: "LICENSE.hbs", text: "MIT\n" },
     ],
   };
 
@@ -257,6 +261,7 @@ describe("emit", () => {
     expect(a.map((f) => f.path)).toEqual([
       "pyproject.toml",
       "README.md",
+      "LICENSE",
       "vmp_protocol/py.typed",
       "vmp_protocol/__init__.py",
       "vmp_protocol/_tables.py",

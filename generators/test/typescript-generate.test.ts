@@ -138,7 +138,7 @@ describe("the generated TypeScript package", () => {
     const types = files.find((f) => f.path === "src/types.ts")!.content;
     expect(types).toContain("export type KnownMessage$ = ClassEvent | DeleteEvent;");
     expect(types).toContain("export type Bytes = globalThis.Uint8Array;");
-    expect(files.find((f) => f.path === "src/schema.ts")!.content).toContain('import type { AliasDesc, RecordDesc as RecordDesc$1 } from "./runtime/schema.js";');
+    expect(files.find((f) => f.path === "src/schema.ts")!.content).toContain('import type { AliasDesc, MessageDescs, RecordDesc as RecordDesc$1 } from "./runtime/schema.js";');
     expect(files.find((f) => f.path === "src/events.ts")!.content).toContain("ts: opts.ts ?? globalThis.Date.now(),");
     // validate.ts keys the descriptors by the exported type names, so MessageTypeName and the keys agree.
     expect(files.find((f) => f.path === "src/validate.ts")!.content).toContain("  DeleteEvent: schema.DeleteEvent,\n});");

@@ -1,6 +1,6 @@
 /** The README's TypeScript example, run against the generated package's sources. */
-import { describe, expect, it } from "vitest";
-import { decodeMessage, encode, encodeValue, NDArray, schema, setEvent, validate } from "../../generated/ts/src/index.js";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { decodeMessage, encode, encodeValue, NDArray, schema, setEvent, validate, type DecodedMessage } from "../../generated/ts/src/index.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -12,6 +12,7 @@ describe("the README's TypeScript example", () => {
     expect(hex(bytes)).toBe("83a27473cf0000018bcfe56800a56574797065a3534554a46461746183a3746167a55363656e65a36b6579a4726f6f74a86368696c6472656e90");
     const { type, value } = decodeMessage(bytes, schema.MESSAGES);
     expect(type.name).toBe("SetEvent");
+    expectTypeOf(value).toEqualTypeOf<DecodedMessage>(); // the union, not unknown: no cast needed
     expect(value).toEqual(msg);
   });
 

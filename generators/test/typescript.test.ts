@@ -190,8 +190,8 @@ describe("TypeScript emitter: schema.ts", () => {
       "};",
     ]);
     expect(schema).toContain('  event: { envelope: "ServerEvent", etype: "PING" },');
-    expect(schema).toContain("export const MESSAGES: readonly RecordDesc[] = [ServerEvent, ClientEvent, PingEvent, PongEvent];");
-    expect(schema).toContain('import type { AliasDesc, RecordDesc } from "./runtime/schema.js";');
+    expect(schema).toContain("export const MESSAGES: MessageDescs<DecodedMessage> = [ServerEvent, ClientEvent, PingEvent, PongEvent];");
+    expect(schema).toContain('import type { AliasDesc, MessageDescs, RecordDesc } from "./runtime/schema.js";');
   });
 
   it("writes patterns as RegExp literals with the u flag", () => {

@@ -15,7 +15,7 @@ export function emitIndex(ir: Ir, names: TsNames, runtimeModules: readonly strin
       `\`${names.knownMessage}\`, their descriptors (the \`schema\` namespace), a factory per message type, ` +
       "`validate`, and the runtime codec.",
   );
-  const types = [...[...ir.types.values()].map((t) => names.type(t.name)), names.knownMessage, names.messageTypes, names.messageTypeName];
+  const types = [...[...ir.types.values()].map((t) => names.type(t.name)), names.knownMessage, names.decodedMessage, names.messageTypes, names.messageTypeName];
   f.print("export type { ", join(types, ", "), ' } from "./types.js";');
   f.print('export * as schema from "./schema.js";');
   const envelopes = ir.messages.filter((m) => m.event!.envelope === m.name && m.name !== "Message");

@@ -25,9 +25,11 @@ export function emitSchema(ir: Ir, names: TsNames, source: HeaderSource): Genera
     f.block(["export const ", names.type(t.name), ": ", descType(kind), " = {"], () => printDesc(f, t, names), "};");
     f.print();
   }
-  f.print("/** The message types, envelopes included, in spec order. */");
+  f.print(`/** The message types, envelopes included, in spec order: what \`decodeMessage\` selects from (its value is a ${names.decodedMessage}). */`);
   const messages = ir.messages.map((m) => names.type(m.name));
-  f.print("export const ", names.messagesConst, ": readonly ", descType("RecordDesc"), "[] = [", join(messages, ", "), "];");
+  const list = f.import("MessageDescs", SCHEMA_MODULE, { typeOnly: true });
+  const decoded = f.import(names.decodedMessage, "./types.js", { typeOnly: true });
+  f.print("export const ", names.messagesConst, ": ", list, "<", decoded, "> = [", join(messages, ", "), "];");
   f.print();
   f.print("/** The spec these bindings were generated from. */");
   f.block(["export const ", names.specConst, " = {"], () => {

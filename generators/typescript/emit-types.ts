@@ -77,6 +77,14 @@ export function catalogue(ir: Ir): RecordDef[] {
   return ir.messages.filter((m) => m.event!.envelope !== m.name);
 }
 
+/**
+ * The message types `decodeMessage` falls back to for an etype the catalogue does not name (SPEC §4.6):
+ * RpcResponse for `…_RESPONSE@…` etypes and frames with `ok`, else the base envelope; those the spec defines.
+ */
+export function fallbackMessages(ir: Ir): string[] {
+  return ["RpcResponse", "Message"].filter((n) => ir.messages.some((m) => m.name === n));
+}
+
 function printMessageUnion(f: GeneratedFile, ir: Ir, names: TsNames): void {
   const base = ir.messages.find((m) => m.event!.envelope === m.name && m.name === "Message");
   const known = catalogue(ir);
@@ -92,6 +100,16 @@ function printMessageUnion(f: GeneratedFile, ir: Ir, names: TsNames): void {
     f.print("export type ", names.knownMessage, " =");
     f.indent(() => known.forEach((m, i) => f.print("| ", names.type(m.name), i === known.length - 1 ? ";" : "")));
   }
+  f.print();
+  const fallbacks = fallbackMessages(ir);
+  printDoc(
+    f,
+    `What \`decodeMessage(bytes, ${names.messagesConst})\` decodes a frame to: a message of the catalogue, or, for an ` +
+      `etype the catalogue does not name, ${fallbacks.length ? fallbacks.map((n) => names.type(n)).join(" or ") : "nothing else"} ` +
+      "(SPEC §4.6). Narrow it by `etype`, or by the descriptor `decodeMessage` returns beside it (`type.name`).",
+  );
+  f.declare(names.decodedMessage);
+  f.print("export type ", names.decodedMessage, " = ", join([names.knownMessage, ...fallbacks.map((n) => names.type(n))], " | "), ";");
   f.print();
   printDoc(f, "Every message type (envelopes included) by name: the names `validate` and the codec accept.");
   f.declare(names.messageTypes);

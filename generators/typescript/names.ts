@@ -51,6 +51,8 @@ export interface TsNames {
   factory(defName: string): string;
   /** The union of the catalogue's message types (`Message` is the spec's base envelope, hence this name). */
   readonly knownMessage: string;
+  /** The union `decodeMessage(bytes, MESSAGES)` decodes to: the catalogue, then the fallbacks. */
+  readonly decodedMessage: string;
   /** The map from message type name to type, and its key union. */
   readonly messageTypes: string;
   readonly messageTypeName: string;
@@ -67,6 +69,7 @@ export function tsNames(ir: Ir): TsNames {
   for (const name of ir.types.keys()) types.set(name, claim(taken, name));
   const specNames = new Set(types.values());
   const knownMessage = claim(taken, "KnownMessage");
+  const decodedMessage = claim(taken, "DecodedMessage");
   const messageTypes = claim(taken, "MessageTypes");
   const messageTypeName = claim(taken, "MessageTypeName");
   const messagesConst = claim(taken, "MESSAGES");
@@ -78,6 +81,7 @@ export function tsNames(ir: Ir): TsNames {
     type: (n) => types.get(n) ?? safeIdentifier(n),
     factory: (n) => factories.get(n) ?? safeIdentifier(lowerFirstWord(n)),
     knownMessage,
+    decodedMessage,
     messageTypes,
     messageTypeName,
     messagesConst,

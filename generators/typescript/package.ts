@@ -1,14 +1,14 @@
 /**
- * The package around the generated code: package.json, tsconfig.json and README.md rendered from the handlebars
+ * The package around the generated code: package.json, tsconfig.json, README.md and LICENSE rendered from the handlebars
  * templates in generators/typescript/templates/ (boilerplate only; code is printed, never templated), and the
  * verbatim copies of the runtime modules.
  */
 import Handlebars from "handlebars";
-import { headerLines, headerText, runtimeHeaderText, type HeaderSource } from "../common/header.js";
+import { TOOL_VERSION, headerLines, headerText, runtimeHeaderText, type HeaderSource } from "../common/header.js";
 import { compare } from "../common/printer.js";
 import type { EmitterInputs } from "../common/sources.js";
 import type { Ir } from "../../core/src/ir/types.js";
-import { catalogue } from "./emit-types.js";
+import { catalogue, fallbackMessages } from "./emit-types.js";
 import type { TsNames } from "./names.js";
 
 /** What the emitter copies or renders besides the IR (read from generators/typescript/). */
@@ -34,12 +34,15 @@ export function renderPackageFiles(ir: Ir, names: TsNames, inputs: TypeScriptInp
   const data = {
     header: headerText(source),
     version: ir.source.version,
+    toolVersion: TOOL_VERSION,
     specFile: ir.source.file,
     sha16: ir.source.sha256.slice(0, 16),
     typescript: TYPESCRIPT_RANGE,
     typeCount: ir.types.size,
     catalogueCount: known.length,
     knownMessage: names.knownMessage,
+    decodedMessage: names.decodedMessage,
+    fallbacks: fallbackMessages(ir).map((n) => `\`${names.type(n)}\``).join(" or "),
     messagesConst: names.messagesConst,
     specConst: names.specConst,
     exampleFactory: names.factory((known[0] ?? ir.messages[0])?.name ?? "Message"),
@@ -54,6 +57,7 @@ export function renderPackageFiles(ir: Ir, names: TsNames, inputs: TypeScriptInp
     { path: "package.json", content: template("package.json.hbs")(data) },
     { path: "tsconfig.json", content: template("tsconfig.json.hbs")(data) },
     { path: "README.md", content: template("README.md.hbs")(data) },
+    { path: "LICENSE", content: template("LICENSE.hbs")(data) },
     { path: ".prettierignore", content: [...headerLines(source, "hash"), "# Copied verbatim from the toolchain: not formatted by vmp.", "src/runtime/", ""].join("\n") },
   ];
 }

@@ -97,6 +97,7 @@ export type {
   MjRenderResponse,
   GetWebXRMeshResponse,
   KnownMessage,
+  DecodedMessage,
   MessageTypes,
   MessageTypeName,
 } from "./types.js";

@@ -1653,6 +1653,13 @@ export type KnownMessage =
   | MjRenderResponse
   | GetWebXRMeshResponse;
 
+/**
+ * What `decodeMessage(bytes, MESSAGES)` decodes a frame to: a message of the catalogue, or, for an etype the
+ * catalogue does not name, RpcResponse or Message (SPEC §4.6). Narrow it by `etype`, or by the descriptor
+ * `decodeMessage` returns beside it (`type.name`).
+ */
+export type DecodedMessage = KnownMessage | RpcResponse | Message;
+
 /** Every message type (envelopes included) by name: the names `validate` and the codec accept. */
 export interface MessageTypes {
   Message: Message;

@@ -1,7 +1,7 @@
 /**
- * The VMP runtime: the codec over the package's type descriptors, free-form values, ZData, the JSON form and RPC
- * correlation. Everything here runs in browsers and in Node (Uint8Array, DataView, TextEncoder/TextDecoder and
- * BigInt only).
+ * The VMP runtime: the codec over the package's type descriptors, free-form values, ZData, the JSON form, RPC
+ * correlation and vrpc-ts's names over them. Everything here runs in browsers and in Node (Uint8Array, DataView,
+ * TextEncoder/TextDecoder, BigInt and crypto.randomUUID only).
  */
 export {
   ERROR_KINDS,
@@ -47,11 +47,34 @@ export {
 export type { Desc } from "./decode.js";
 export { check, type ValidationError } from "./check.js";
 export { fromJSON, jsonToMsgpack, msgpackToJson, toJSON, type JsonOptions } from "./json.js";
-export { RpcCancelledError, RpcCorrelator, RpcTimeoutError, rpcResponseType, type RpcResult } from "./rpc.js";
+export {
+  RpcCancelledError,
+  RpcCorrelator,
+  RpcTimeoutError,
+  rpcResponseType,
+  type ExpectOptions,
+  type RpcResult,
+} from "./rpc.js";
+export {
+  RPCManager,
+  createRPCRequest,
+  createRPCResponse,
+  deserialize,
+  generateRequestId,
+  isRPCRequest,
+  isRPCResponse,
+  serialize,
+  type DeserializeOptions,
+  type RPCRequest,
+  type RPCRequestParams,
+  type RPCResponse,
+  type SerializeOptions,
+} from "./vrpc.js";
 export {
   resolve,
   type AliasDesc,
   type FieldDesc,
+  type MessageDescs,
   type NamedDesc,
   type RecordDesc,
   type TypeDesc,

@@ -61,6 +61,11 @@ export interface DecodeOptions {
   readonly strictZType?: boolean;
   /** Copy bytes and arrays out of the frame instead of viewing it (spec §7.9). Default false. */
   readonly copy?: boolean;
+  /**
+   * Leave ZData maps as plain objects (`{ ztype, b, dtype, shape }`) instead of reading them as `NDArray`,
+   * `ZImage`, `Safetensors`, a registered type or `OpaqueZData` (vrpc-ts's `preserveZData`). Default false.
+   */
+  readonly keepZData?: boolean;
 }
 
 /**
@@ -81,6 +86,7 @@ export class Reader {
   lossless: boolean;
   strictZType: boolean;
   copy: boolean;
+  keepZData: boolean;
   /** The next byte to read. */
   pos = 0;
   /** The offset of the item whose header `next` read last. */
@@ -99,6 +105,7 @@ export class Reader {
     this.lossless = options?.lossless === true;
     this.strictZType = options?.strictZType === true;
     this.copy = options?.copy === true;
+    this.keepZData = options?.keepZData === true;
   }
 
   /** Starts reading another frame with this reader (one reader serves frame after frame). */
@@ -107,6 +114,7 @@ export class Reader {
     this.lossless = options?.lossless === true;
     this.strictZType = options?.strictZType === true;
     this.copy = options?.copy === true;
+    this.keepZData = options?.keepZData === true;
     this.pos = 0;
     this.start = 0;
     this.depth = 0;

@@ -9,7 +9,7 @@
  * `encode(T, decode(T, B, { lossless: true }))` is B again, byte for byte.
  */
 import { VmpError } from "./errors.js";
-import type { RecordDesc } from "./schema.js";
+import type { MessageDescs, RecordDesc } from "./schema.js";
 import { readerOf, type Desc } from "./decode.js";
 import { writerOf } from "./encode.js";
 import { checkPrototype, entryOf, isMapLike, readAny, writeAny, type DecodeOptions } from "./value.js";
@@ -173,14 +173,17 @@ export function selectMessage(input: unknown, messages: readonly RecordDesc[]): 
   return fallback;
 }
 
-/** Selects the message type of a frame and decodes the frame as that type. */
-export function decodeMessage(
+/**
+ * Selects the message type of a frame and decodes the frame as that type: with the package's `MESSAGES` the value
+ * is a `DecodedMessage` (the catalogue's union with its fallbacks), with a plain descriptor list `unknown`.
+ */
+export function decodeMessage<M = unknown>(
   bytes: Uint8Array,
-  messages: readonly RecordDesc[],
+  messages: MessageDescs<M>,
   options?: DecodeOptions,
-): { type: RecordDesc; value: unknown } {
+): { type: RecordDesc; value: M } {
   const type = selectMessage(bytes, messages);
-  return { type, value: decode(type, bytes, options) };
+  return { type, value: decode(type, bytes, options) as M };
 }
 
 /** Finds `etype` and `ok` among the top-level entries of a frame, skipping (and checking) everything else. */

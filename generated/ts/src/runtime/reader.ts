@@ -64,6 +64,11 @@ export interface DecodeOptions {
   readonly strictZType?: boolean;
   /** Copy bytes and arrays out of the frame instead of viewing it (spec §7.9). Default false. */
   readonly copy?: boolean;
+  /**
+   * Leave ZData maps as plain objects (`{ ztype, b, dtype, shape }`) instead of reading them as `NDArray`,
+   * `ZImage`, `Safetensors`, a registered type or `OpaqueZData` (vrpc-ts's `preserveZData`). Default false.
+   */
+  readonly keepZData?: boolean;
 }
 
 /**
@@ -84,6 +89,7 @@ export class Reader {
   lossless: boolean;
   strictZType: boolean;
   copy: boolean;
+  keepZData: boolean;
   /** The next byte to read. */
   pos = 0;
   /** The offset of the item whose header `next` read last. */
@@ -102,6 +108,7 @@ export class Reader {
     this.lossless = options?.lossless === true;
     this.strictZType = options?.strictZType === true;
     this.copy = options?.copy === true;
+    this.keepZData = options?.keepZData === true;
   }
 
   /** Starts reading another frame with this reader (one reader serves frame after frame). */
@@ -110,6 +117,7 @@ export class Reader {
     this.lossless = options?.lossless === true;
     this.strictZType = options?.strictZType === true;
     this.copy = options?.copy === true;
+    this.keepZData = options?.keepZData === true;
     this.pos = 0;
     this.start = 0;
     this.depth = 0;

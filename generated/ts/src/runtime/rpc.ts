@@ -25,47 +25,89 @@ export class RpcTimeoutError extends Error {
   constructor(
     readonly rtype: string,
     readonly timeoutMs: number,
+    message = `no ${rtype} within ${timeoutMs} ms`,
   ) {
-    super(`no ${rtype} within ${timeoutMs} ms`);
+    super(message);
   }
 }
 
 /** The request was cancelled before its response arrived. */
 export class RpcCancelledError extends Error {
   override readonly name = "RpcCancelledError";
-  constructor(readonly rtype: string) {
-    super(`${rtype} was cancelled`);
+  constructor(
+    readonly rtype: string,
+    message = `${rtype} was cancelled`,
+  ) {
+    super(message);
   }
 }
 
 interface Pending {
   resolve(result: RpcResult): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  /** Undefined when the request has no timeout. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** The message of the RpcCancelledError that `cancel` ends the request with (undefined: the default). */
+  cancelled: string | undefined;
+}
+
+/** The longest delay `setTimeout` honours; longer ones are clamped to 1 ms by browsers and Node alike. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** How `expect` ends a request without a response; `messages` words the errors (the defaults name the rtype). */
+export interface ExpectOptions {
+  /** Milliseconds to wait for the response (any length), or `Infinity` to wait until a response or `cancel`. */
+  readonly timeoutMs: number;
+  readonly messages?: { readonly timeout?: string; readonly cancelled?: string };
 }
 
 /**
  * Pairs responses with requests (spec §6.3). Register the response type with `expect` before sending the request,
  * so that a fast response cannot be missed; hand every incoming message to `deliver`.
  *
+ * @example
  * ```ts
+ * import { RpcCorrelator, decodeMessage, encode, grabRenderRequest, grabRenderResponse, schema } from "vmp-protocol";
+ *
+ * const rpc = new RpcCorrelator();
+ * const request = grabRenderRequest({ quality: 0.9 }, "DEFAULT");
  * const reply = rpc.expect(request.rtype, { timeoutMs: 5000 });
- * socket.send(encode(GrabRenderRequest, request));
- * const { outcome, message } = await reply; // or RpcTimeoutError / RpcCancelledError
+ * const frame = encode(schema.GrabRenderRequest, request); // socket.send(frame)
+ *
+ * // The socket's message handler hands every message it receives to the correlator:
+ * const value = { dpr: 1, width: 1, height: 1, frame: new Uint8Array([0xff, 0xd8]) };
+ * const answer = encode(schema.GrabRenderResponse, grabRenderResponse(request, value));
+ * rpc.deliver(decodeMessage(answer, schema.MESSAGES).value);
+ *
+ * const { outcome } = await reply; // or RpcTimeoutError / RpcCancelledError
+ * console.assert(frame.length > 0 && outcome === "succeeded");
  * ```
  */
 export class RpcCorrelator<M = unknown> {
   private readonly pending = new Map<string, Pending>();
 
   /** Waits for the message whose `etype` is `rtype`. Expecting an `rtype` that is already pending is an Error. */
-  expect(rtype: string, options: { readonly timeoutMs: number }): Promise<RpcResult<M>> {
+  expect(rtype: string, options: ExpectOptions): Promise<RpcResult<M>> {
     if (this.pending.has(rtype)) throw new Error(`${rtype} is already pending (uuids must be unique)`);
+    const { timeoutMs } = options;
+    if (Number.isNaN(timeoutMs) || timeoutMs < 0) {
+      throw new RangeError(`timeoutMs must be a number of milliseconds >= 0, or Infinity for no timeout; got ${timeoutMs}`);
+    }
     return new Promise<RpcResult<M>>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const entry: Pending = { resolve: resolve as (result: RpcResult) => void, reject, timer: undefined, cancelled: options.messages?.cancelled };
+      this.pending.set(rtype, entry);
+      if (timeoutMs === Infinity) return; // no timeout: only a response or `cancel` ends the request
+      // setTimeout clamps delays beyond 2^31-1 ms to 1 ms: a longer timeout is waited out in steps.
+      const deadline = Date.now() + timeoutMs;
+      const arm = (): void => {
+        const left = deadline - Date.now();
+        entry.timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(expire, Math.max(0, left));
+      };
+      const expire = (): void => {
         this.pending.delete(rtype);
-        reject(new RpcTimeoutError(rtype, options.timeoutMs));
-      }, options.timeoutMs);
-      this.pending.set(rtype, { resolve: resolve as (result: RpcResult) => void, reject, timer });
+        reject(new RpcTimeoutError(rtype, timeoutMs, options.messages?.timeout));
+      };
+      arm();
     });
   }
 
@@ -91,7 +133,7 @@ export class RpcCorrelator<M = unknown> {
     if (p === undefined) return false;
     this.pending.delete(rtype);
     clearTimeout(p.timer);
-    p.reject(new RpcCancelledError(rtype));
+    p.reject(new RpcCancelledError(rtype, p.cancelled));
     return true;
   }
 
@@ -103,5 +145,10 @@ export class RpcCorrelator<M = unknown> {
   /** The number of requests waiting for a response. */
   get size(): number {
     return this.pending.size;
+  }
+
+  /** The response types of the requests waiting for a response, oldest first. */
+  rtypes(): string[] {
+    return [...this.pending.keys()];
   }
 }

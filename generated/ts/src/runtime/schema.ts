@@ -58,6 +58,15 @@ export interface RecordDesc {
   };
 }
 
+declare const decodesTo: unique symbol;
+
+/**
+ * A package's list of message descriptors, typed with the union `M` of the messages they decode to: a phantom
+ * (type-only) member lets `decodeMessage(bytes, MESSAGES)` return an `M` rather than `unknown`. A plain
+ * `RecordDesc[]` is one too, with `M` unknown.
+ */
+export type MessageDescs<M = unknown> = readonly RecordDesc[] & { readonly [decodesTo]?: M };
+
 /** A tagged union: the variant is chosen by the string const at `tag`. */
 export interface UnionDesc {
   readonly kind: "union";

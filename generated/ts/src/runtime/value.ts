@@ -207,9 +207,13 @@ function hasZType(r: Reader, n: number): boolean {
   return found;
 }
 
-/** Reads the ZData map whose `n` entries start at `body`: a known class, a registered type or an opaque value. */
+/**
+ * Reads the ZData map whose `n` entries start at `body`: a known class, a registered type or an opaque value (a
+ * plain object with `keepZData`).
+ */
 function readZData(r: Reader, n: number, body: number): unknown {
   r.pos = body;
+  if (r.keepZData) return readEntries(r, n, false, false, false);
   const entries = readEntries(r, n, true, true, false) as Map<string, unknown>;
   const ztype = entries.get("ztype") as string;
   const known = knownZData(ztype, entries, () => r.path());

@@ -87,3 +87,33 @@ describe("RpcCorrelator", () => {
     expect(() => rpc.expect("a", { timeoutMs: 10 })).toThrow(/already pending/);
   });
 });
+
+describe("RpcCorrelator timeouts", () => {
+  it("waits out a timeout longer than setTimeout's 2^31-1 ms limit instead of firing at once", async () => {
+    const rpc = new RpcCorrelator();
+    const reply = rpc.expect(RTYPE, { timeoutMs: 2 ** 32 });
+    const outcome = vi.fn();
+    reply.catch(outcome);
+    await vi.advanceTimersByTimeAsync(2 ** 31);
+    expect(outcome).not.toHaveBeenCalled();
+    expect(rpc.size).toBe(1);
+    await vi.advanceTimersByTimeAsync(2 ** 31);
+    expect(outcome).toHaveBeenCalledWith(expect.any(RpcTimeoutError));
+  });
+
+  it("never times out with Infinity: only a response or cancel ends the request", async () => {
+    const rpc = new RpcCorrelator();
+    const reply = rpc.expect(RTYPE, { timeoutMs: Infinity });
+    await vi.advanceTimersByTimeAsync(2 ** 40);
+    expect(rpc.size).toBe(1);
+    expect(rpc.deliver({ etype: RTYPE })).toBe(true);
+    await expect(reply).resolves.toMatchObject({ outcome: "succeeded" });
+  });
+
+  it("refuses a NaN or negative timeout", () => {
+    const rpc = new RpcCorrelator();
+    expect(() => rpc.expect(RTYPE, { timeoutMs: Number.NaN })).toThrow(RangeError);
+    expect(() => rpc.expect(RTYPE, { timeoutMs: -1 })).toThrow(RangeError);
+    expect(rpc.size).toBe(0);
+  });
+});
