@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm run bench` / `npm run bench:smoke`: runs each language's bench as a child process, one at a time, collects
 // their JSON results (format: bench/README.md), evaluates the goals of issue 7 and prints a Markdown table; a full
-// run writes it to bench/results/latest.md and bench/results/latest.json.
+// run writes it to bench/results/latest.md and bench/results/latest.json, and the goals as a chart to latest.svg.
 //
 //   node bench/run.mjs [--smoke] [--write] [--lang ts,py,rs] [--only W1,W3-4MB]
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chart } from "./chart.mjs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -402,7 +403,8 @@ if (write) {
       1,
     ) + "\n",
   );
-  log("wrote bench/results/latest.md and bench/results/latest.json");
+  writeFileSync(join(ROOT, "bench/results/latest.svg"), chart(JSON.parse(readFileSync(join(ROOT, "bench/results/latest.json"), "utf8"))));
+  log("wrote bench/results/latest.md, latest.json and latest.svg");
 }
 if (problems.length) {
   log(`FAILED: ${problems.length} problem(s):\n  ${problems.join("\n  ")}`);

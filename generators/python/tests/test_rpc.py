@@ -54,3 +54,29 @@ def test_match_duplicate_late_unknown_timeout_cancel() -> None:
         assert len(rpc) == 0 and rpc.deliver({"etype": "G_RESPONSE@5"}) is False
 
     asyncio.run(main())
+
+
+def test_the_correlator_docstring_example_runs() -> None:
+    """The RpcCorrelator docstring's example, with a socket that answers every GRAB_RENDER."""
+    import asyncio
+
+    from vmp_protocol import RpcCorrelator, decode_message, schema
+    from vmp_protocol.events import grab_render_request, grab_render_response
+
+    async def main() -> None:
+        rpc: RpcCorrelator[object] = RpcCorrelator()
+
+        class Socket:
+            async def send(self, frame: bytes) -> None:
+                _, request = decode_message(frame, schema.MESSAGES)
+                value = {"dpr": 1.0, "width": 1, "height": 1, "frame": b"\xff\xd8\xff\xd9"}
+                rpc.deliver(decode_message(grab_render_response(request, value).to_msgpack(), schema.MESSAGES)[1])
+
+        ws = Socket()
+        request = grab_render_request({"quality": 0.9}, key="DEFAULT")
+        reply = rpc.expect(request.rtype, timeout=5.0)
+        await ws.send(request.to_msgpack())
+        result = await reply
+        assert result.outcome == "succeeded"
+
+    asyncio.run(main())
