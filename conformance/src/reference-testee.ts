@@ -7,7 +7,7 @@
  *
  * `handle` is the whole testee as a function of one request, so tests can call it without a process.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { formatPath, UsageError, VmpError } from "../../core/src/errors.js";
@@ -101,7 +101,8 @@ function toolchainVersion(): string {
   return version;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a program (through a symlinked path too: Node resolves this module to its real path).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   const spec = defaultSpec();
   try {
     await serve((request) => handle(request, spec));

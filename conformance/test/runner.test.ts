@@ -177,7 +177,7 @@ describe("failure lists and languages", () => {
 
   it("declare ref and ts", () => {
     expect(findLanguage("ref")?.command).toEqual(["node", "dist/conformance/src/reference-testee.js"]);
-    expect(findLanguage("ts")?.command).toEqual(["node", "generated/ts/dist/testee.js"]);
+    expect(findLanguage("ts")?.command).toEqual(["node", "conformance/testees/ts/dist/main.js"]);
   });
 
   it("split --testee command lines like a shell", () => {

@@ -3,6 +3,7 @@
  * generators/python/templates/ (boilerplate only; code is printed, never templated), `py.typed`, and the verbatim
  * copies of the runtime (to `vmp_protocol/_runtime/`), stamped with the toolchain's version only.
  */
+import { LICENSE_TEXT } from "../common/license.js";
 import Handlebars from "handlebars";
 import { TOOL_VERSION, headerText, runtimeHeaderText, type HeaderSource } from "../common/header.js";
 import { compare } from "../common/printer.js";
@@ -51,7 +52,7 @@ export function renderPackageFiles(ir: Ir, names: PyNames, inputs: PythonInputs,
   return [
     { path: "pyproject.toml", content: template("pyproject.toml.hbs")(data) },
     { path: "README.md", content: template("README.md.hbs")(data) },
-    { path: "LICENSE", content: template("LICENSE.hbs")(data) },
+    { path: "LICENSE", content: LICENSE_TEXT },
     { path: "vmp_protocol/py.typed", content: "" },
   ];
 }

@@ -8,6 +8,7 @@ import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
 import { provenance } from "../common/text.js";
 import type { AliasDef, Field, Ir, RecordDef, UnionDef } from "../../core/src/ir/types.js";
+import { printRecordCodec, printUnionCodec } from "./emit-codec.js";
 import { docOf, printDoc, rsFile, str } from "./file.js";
 import { bare, type RsNames } from "./names.js";
 import {
@@ -69,7 +70,7 @@ export function emitTypes(ir: Ir, names: RsNames, source: HeaderSource): Generat
         printRecord(f, ir, t, names, ctx, from);
         break;
       case "union":
-        printUnion(f, t, names, ctx, from);
+        printUnion(f, ir, t, names, ctx, from);
         break;
       case "alias":
         printAlias(f, t, names, ctx, from);
@@ -247,6 +248,8 @@ function printRecord(f: GeneratedFile, ir: Ir, r: RecordDef, names: RsNames, ctx
   );
   f.print();
   printTyped(f, name, names.static(r.name), ctx);
+  f.print();
+  printRecordCodec(f, r, names, ctx);
 }
 
 function printTyped(f: GeneratedFile, name: string, staticName: string, ctx: TypeContext): void {
@@ -257,7 +260,7 @@ function printTyped(f: GeneratedFile, name: string, staticName: string, ctx: Typ
   );
 }
 
-function printUnion(f: GeneratedFile, u: UnionDef, names: RsNames, ctx: TypeContext, from: string): void {
+function printUnion(f: GeneratedFile, ir: Ir, u: UnionDef, names: RsNames, ctx: TypeContext, from: string): void {
   const name = names.type(u.name);
   const Value = ctx.use("Value", VALUE_MODULE);
   const Error = ctx.use("Error", ERROR_MODULE);
@@ -336,6 +339,8 @@ function printUnion(f: GeneratedFile, u: UnionDef, names: RsNames, ctx: TypeCont
   );
   f.print();
   printTyped(f, name, names.static(u.name), ctx);
+  f.print();
+  printUnionCodec(f, ir, u, names, ctx);
   for (const v of u.variants) {
     f.print();
     f.block(

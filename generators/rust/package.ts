@@ -3,6 +3,7 @@
  * generators/rust/templates/ (boilerplate only; code is printed, never templated), rustfmt.toml, .gitignore, and
  * the verbatim copy of the runtime (generators/rust/runtime/ → `src/runtime/`).
  */
+import { LICENSE_TEXT } from "../common/license.js";
 import Handlebars from "handlebars";
 import { headerLines, headerText, runtimeHeaderText, type HeaderSource } from "../common/header.js";
 import type { OutputFile } from "../common/output.js";
@@ -43,6 +44,7 @@ export function renderPackageFiles(ir: Ir, names: RsNames, inputs: RustInputs, s
   return [
     { path: ".gitignore", content: "/target\n" },
     { path: "Cargo.toml", content: template("Cargo.toml.hbs")(data) },
+    { path: "LICENSE", content: LICENSE_TEXT },
     { path: "README.md", content: template("README.md.hbs")(data) },
     { path: "rustfmt.toml", content: `${headerLines(source, "hash")[0]}\nedition = "2021"\nmax_width = ${MAX_WIDTH}\n` },
   ];

@@ -251,7 +251,6 @@ describe("emit", () => {
     templates: [
       { name: "pyproject.toml.hbs", text: "# {{{header}}}\n" },
       { name: "README.md.hbs", text: "{{version}}\n" },
-      { name: "LICENSE.hbs", text: "MIT\n" },
     ],
   };
 

@@ -3,6 +3,7 @@
  * templates in generators/typescript/templates/ (boilerplate only; code is printed, never templated), and the
  * verbatim copies of the runtime modules.
  */
+import { LICENSE_TEXT } from "../common/license.js";
 import Handlebars from "handlebars";
 import { TOOL_VERSION, headerLines, headerText, runtimeHeaderText, type HeaderSource } from "../common/header.js";
 import { compare } from "../common/printer.js";
@@ -57,7 +58,7 @@ export function renderPackageFiles(ir: Ir, names: TsNames, inputs: TypeScriptInp
     { path: "package.json", content: template("package.json.hbs")(data) },
     { path: "tsconfig.json", content: template("tsconfig.json.hbs")(data) },
     { path: "README.md", content: template("README.md.hbs")(data) },
-    { path: "LICENSE", content: template("LICENSE.hbs")(data) },
+    { path: "LICENSE", content: LICENSE_TEXT },
     { path: ".prettierignore", content: [...headerLines(source, "hash"), "# Copied verbatim from the toolchain: not formatted by vmp.", "src/runtime/", ""].join("\n") },
   ];
 }

@@ -8,7 +8,9 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::runtime::codec::{Fields, FromValue, MapBuilder, ToValue, Typed};
+use crate::runtime::codec::{
+    etype_fits, record_of, Cursor, Decode, Defect, Encode, Fast, Fields, FromValue, MapBuilder, ToValue, Typed, Writer,
+};
 use crate::runtime::error::Result;
 use crate::runtime::options::DecodeOptions;
 use crate::runtime::schema::{Named, Type};
@@ -196,6 +198,108 @@ impl Typed for Message {
     const TYPE: &'static Named = &schema::MESSAGE;
 }
 
+impl Encode for Message {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::MESSAGE);
+        let f = record.fields;
+        w.record(
+            1 + usize::from(self.ts.is_some())
+                + usize::from(self.rtype.is_some())
+                + usize::from(self.args.is_some())
+                + usize::from(self.kwargs.is_some())
+                + usize::from(self.data.is_some())
+                + usize::from(self.value.is_some())
+                + usize::from(self.ok.is_some())
+                + usize::from(self.error.is_some())
+                + usize::from(self.key.is_some())
+                + usize::from(self.uuid.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.args {
+            w.field("args", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.kwargs {
+            w.field("kwargs", v, f[4].ty)?;
+        }
+        if let Some(v) = &self.data {
+            w.field("data", v, f[5].ty)?;
+        }
+        if let Some(v) = &self.value {
+            w.field("value", v, f[6].ty)?;
+        }
+        if let Some(v) = &self.ok {
+            w.field("ok", v, f[7].ty)?;
+        }
+        if let Some(v) = &self.error {
+            w.field("error", v, f[8].ty)?;
+        }
+        if let Some(v) = &self.key {
+            w.field("key", v, f[9].ty)?;
+        }
+        if let Some(v) = &self.uuid {
+            w.field("uuid", v, f[10].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for Message {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::MESSAGE);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut rtype = None;
+        let mut args = None;
+        let mut kwargs = None;
+        let mut data = None;
+        let mut value = None;
+        let mut ok = None;
+        let mut error = None;
+        let mut key = None;
+        let mut uuid = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "rtype" => r.field(&mut rtype, f[2].ty)?,
+                "args" => r.field(&mut args, f[3].ty)?,
+                "kwargs" => r.field(&mut kwargs, f[4].ty)?,
+                "data" => r.field(&mut data, f[5].ty)?,
+                "value" => r.field(&mut value, f[6].ty)?,
+                "ok" => r.field(&mut ok, f[7].ty)?,
+                "error" => r.field(&mut error, f[8].ty)?,
+                "key" => r.field(&mut key, f[9].ty)?,
+                "uuid" => r.field(&mut uuid, f[10].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(Message {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            rtype,
+            args,
+            kwargs,
+            data,
+            value,
+            ok,
+            error,
+            key,
+            uuid,
+        })
+    }
+}
+
 /// A server-to-client event: `ts, etype, data`. The scene operations (SET, ADD, UPDATE, UPSERT, REMOVE), TIMEOUT,
 /// HAPTIC_ACTUATOR_PULSE and TERMINATE use it. This is vrpc-py's order; the real Vuer server writes `ts, data, etype`,
 /// which decoders accept like any other order.
@@ -238,6 +342,45 @@ impl ToValue for ServerEvent {
 
 impl Typed for ServerEvent {
     const TYPE: &'static Named = &schema::SERVER_EVENT;
+}
+
+impl Encode for ServerEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::SERVER_EVENT);
+        let f = record.fields;
+        w.record(3)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("data", &self.data, f[2].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ServerEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::SERVER_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut data = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "data" => r.field(&mut data, f[2].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(ServerEvent {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+        })
+    }
 }
 
 /// A client-to-server event: `ts, etype, value, key, rtype`. Every browser event and every answer to a server RPC uses
@@ -304,6 +447,66 @@ impl ToValue for ClientEvent {
 
 impl Typed for ClientEvent {
     const TYPE: &'static Named = &schema::CLIENT_EVENT;
+}
+
+impl Encode for ClientEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::CLIENT_EVENT);
+        let f = record.fields;
+        w.record(
+            1 + usize::from(self.ts.is_some())
+                + usize::from(self.value.is_some())
+                + usize::from(self.key.is_some())
+                + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        if let Some(v) = &self.value {
+            w.field("value", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ClientEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::CLIENT_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(ClientEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value,
+            key,
+            rtype,
+        })
+    }
 }
 
 /// A generic RPC request in vrpc-py's form: `ts, etype, rtype, args, kwargs, uuid`. The callee answers with an
@@ -383,6 +586,67 @@ impl Typed for RpcRequest {
     const TYPE: &'static Named = &schema::RPC_REQUEST;
 }
 
+impl Encode for RpcRequest {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::RPC_REQUEST);
+        let f = record.fields;
+        w.record(
+            3 + usize::from(self.args.is_some())
+                + usize::from(self.kwargs.is_some())
+                + usize::from(self.uuid.is_some()),
+        )?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("rtype", &self.rtype, f[2].ty)?;
+        if let Some(v) = &self.args {
+            w.field("args", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.kwargs {
+            w.field("kwargs", v, f[4].ty)?;
+        }
+        if let Some(v) = &self.uuid {
+            w.field("uuid", v, f[5].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for RpcRequest {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::RPC_REQUEST);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut rtype = None;
+        let mut args = None;
+        let mut kwargs = None;
+        let mut uuid = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "rtype" => r.field(&mut rtype, f[2].ty)?,
+                "args" => r.field(&mut args, f[3].ty)?,
+                "kwargs" => r.field(&mut kwargs, f[4].ty)?,
+                "uuid" => r.field(&mut uuid, f[5].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(RpcRequest {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            rtype: rtype.ok_or(Defect)?,
+            args,
+            kwargs,
+            uuid,
+        })
+    }
+}
+
 /// An RPC the Vuer server sends to the browser (RPC, GRAB_RENDER, MJ_STEP, MJ_RENDER, GET_WEBXR_MESH): `ts, etype,
 /// rtype, key, data, uuid`. The browser answers with a ClientEvent whose `etype` is this request's `rtype`,
 /// `{ETYPE}_RESPONSE@{uuid}`, and whose `value` holds the result. The real server writes `uuid` first (`uuid, ts, data,
@@ -443,6 +707,61 @@ impl ToValue for ServerRpcRequest {
 
 impl Typed for ServerRpcRequest {
     const TYPE: &'static Named = &schema::SERVER_RPC_REQUEST;
+}
+
+impl Encode for ServerRpcRequest {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::SERVER_RPC_REQUEST);
+        let f = record.fields;
+        w.record(4 + usize::from(self.rtype.is_some()) + usize::from(self.key.is_some()))?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        w.field("data", &self.data, f[4].ty)?;
+        w.field("uuid", &self.uuid, f[5].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ServerRpcRequest {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::SERVER_RPC_REQUEST);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut rtype = None;
+        let mut key = None;
+        let mut data = None;
+        let mut uuid = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "rtype" => r.field(&mut rtype, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "data" => r.field(&mut data, f[4].ty)?,
+                "uuid" => r.field(&mut uuid, f[5].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(ServerRpcRequest {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            rtype,
+            key,
+            data: data.ok_or(Defect)?,
+            uuid: uuid.ok_or(Defect)?,
+        })
+    }
 }
 
 /// A generic RPC response in vrpc-py's form: `ts, etype, ok, error, data, value`, then `key`. Its `etype` is the
@@ -533,6 +852,80 @@ impl Typed for RpcResponse {
     const TYPE: &'static Named = &schema::RPC_RESPONSE;
 }
 
+impl Encode for RpcResponse {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::RPC_RESPONSE);
+        let f = record.fields;
+        w.record(
+            1 + usize::from(self.ts.is_some())
+                + usize::from(self.ok.is_some())
+                + usize::from(self.error.is_some())
+                + usize::from(self.data.is_some())
+                + usize::from(self.value.is_some())
+                + usize::from(self.key.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        if let Some(v) = &self.ok {
+            w.field("ok", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.error {
+            w.field("error", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.data {
+            w.field("data", v, f[4].ty)?;
+        }
+        if let Some(v) = &self.value {
+            w.field("value", v, f[5].ty)?;
+        }
+        if let Some(v) = &self.key {
+            w.field("key", v, f[6].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for RpcResponse {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::RPC_RESPONSE);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut ok = None;
+        let mut error = None;
+        let mut data = None;
+        let mut value = None;
+        let mut key = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "ok" => r.field(&mut ok, f[2].ty)?,
+                "error" => r.field(&mut error, f[3].ty)?,
+                "data" => r.field(&mut data, f[4].ty)?,
+                "value" => r.field(&mut value, f[5].ty)?,
+                "key" => r.field(&mut key, f[6].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(RpcResponse {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            ok,
+            error,
+            data,
+            value,
+            key,
+        })
+    }
+}
+
 /// The element type of an array, by its numpy name. Item sizes in bytes: bool 1, int8 1, int16 2, int32 4, int64 8,
 /// uint8 1, uint16 2, uint32 4, uint64 8, float16 2, bfloat16 2, float32 4, float64 8, complex64 8, complex128 16.
 /// Decoders also accept numpy's explicit forms with a byte-order character (`<f4`, `>f8`, `|u1`, `=i8`): the validator
@@ -617,6 +1010,18 @@ impl Typed for NdArray {
     const TYPE: &'static Named = &schema::ND_ARRAY;
 }
 
+impl Encode for NdArray {
+    fn encode(&self, ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        w.checked(ty, ToValue::to_value(self))
+    }
+}
+
+impl Decode for NdArray {
+    fn decode(r: &mut Cursor<'_>, ty: Type) -> Fast<Self> {
+        r.checked(ty)
+    }
+}
+
 /// A torch tensor (`ztype: "torch.Tensor"`), laid out exactly like NdArray: little-endian C-order elements in `b`, the
 /// numpy dtype name (`float32`, not `torch.float32`) and the shape. `bfloat16` is allowed, although vrpc-py cannot
 /// produce it today.
@@ -676,6 +1081,18 @@ impl ToValue for Tensor {
 
 impl Typed for Tensor {
     const TYPE: &'static Named = &schema::TENSOR;
+}
+
+impl Encode for Tensor {
+    fn encode(&self, ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        w.checked(ty, ToValue::to_value(self))
+    }
+}
+
+impl Decode for Tensor {
+    fn decode(r: &mut Cursor<'_>, ty: Type) -> Fast<Self> {
+        r.checked(ty)
+    }
 }
 
 /// An encoded image file (`ztype: "image"`): `b` is a PNG, JPEG or WebP file, and decoders sniff the format from its
@@ -738,6 +1155,18 @@ impl Typed for Image {
     const TYPE: &'static Named = &schema::IMAGE;
 }
 
+impl Encode for Image {
+    fn encode(&self, ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        w.checked(ty, ToValue::to_value(self))
+    }
+}
+
+impl Decode for Image {
+    fn decode(r: &mut Cursor<'_>, ty: Type) -> Fast<Self> {
+        r.checked(ty)
+    }
+}
+
 /// A dict of tensors stored as one safetensors file (`ztype: "safetensor.dict"`, singular, as vrpc-py names it).
 /// Decoders check the header length and every tensor's offsets against the buffer before slicing it.
 ///
@@ -787,6 +1216,18 @@ impl ToValue for SafetensorsDict {
 
 impl Typed for SafetensorsDict {
     const TYPE: &'static Named = &schema::SAFETENSORS_DICT;
+}
+
+impl Encode for SafetensorsDict {
+    fn encode(&self, ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        w.checked(ty, ToValue::to_value(self))
+    }
+}
+
+impl Decode for SafetensorsDict {
+    fn decode(r: &mut Cursor<'_>, ty: Type) -> Fast<Self> {
+        r.checked(ty)
+    }
 }
 
 /// A scene element, that is a Vuer component as the server sends it: `tag` names the component the browser renders
@@ -843,6 +1284,47 @@ impl Typed for Element {
     const TYPE: &'static Named = &schema::ELEMENT;
 }
 
+impl Encode for Element {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::ELEMENT);
+        let f = record.fields;
+        w.record(2 + usize::from(self.children.is_some()) + self.extra.len())?;
+        w.field("tag", &self.tag, f[0].ty)?;
+        w.field("key", &self.key, f[1].ty)?;
+        if let Some(v) = &self.children {
+            w.field("children", v, f[2].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for Element {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::ELEMENT).fields;
+        let mut tag = None;
+        let mut key = None;
+        let mut children = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "tag" => r.field(&mut tag, f[0].ty)?,
+                "key" => r.field(&mut key, f[1].ty)?,
+                "children" => r.field(&mut children, f[2].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(Element {
+            tag: tag.ok_or(Defect)?,
+            key: key.ok_or(Defect)?,
+            children,
+            extra,
+        })
+    }
+}
+
 /// A partial element for UPDATE: `key` selects the element and every other field is a prop to set. A prop whose value
 /// is the string `"$delete"` is removed. `tag` may be left out.
 ///
@@ -893,6 +1375,49 @@ impl ToValue for ElementPatch {
 
 impl Typed for ElementPatch {
     const TYPE: &'static Named = &schema::ELEMENT_PATCH;
+}
+
+impl Encode for ElementPatch {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::ELEMENT_PATCH);
+        let f = record.fields;
+        w.record(1 + usize::from(self.tag.is_some()) + usize::from(self.children.is_some()) + self.extra.len())?;
+        if let Some(v) = &self.tag {
+            w.field("tag", v, f[0].ty)?;
+        }
+        w.field("key", &self.key, f[1].ty)?;
+        if let Some(v) = &self.children {
+            w.field("children", v, f[2].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ElementPatch {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::ELEMENT_PATCH).fields;
+        let mut tag = None;
+        let mut key = None;
+        let mut children = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "tag" => r.field(&mut tag, f[0].ty)?,
+                "key" => r.field(&mut key, f[1].ty)?,
+                "children" => r.field(&mut children, f[2].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(ElementPatch {
+            tag,
+            key: key.ok_or(Defect)?,
+            children,
+            extra,
+        })
+    }
 }
 
 /// The root element that SET installs (`tag: "Scene"`). Besides `children` it has three child lists the browser places
@@ -984,6 +1509,81 @@ impl Typed for Scene {
     const TYPE: &'static Named = &schema::SCENE;
 }
 
+impl Encode for Scene {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::SCENE);
+        let f = record.fields;
+        w.record(
+            1 + usize::from(self.key.is_some())
+                + usize::from(self.up.is_some())
+                + usize::from(self.children.is_some())
+                + usize::from(self.raw_children.is_some())
+                + usize::from(self.html_children.is_some())
+                + usize::from(self.bg_children.is_some())
+                + self.extra.len(),
+        )?;
+        w.field("tag", &self.tag, f[0].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[1].ty)?;
+        }
+        if let Some(v) = &self.up {
+            w.field("up", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.children {
+            w.field("children", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.raw_children {
+            w.field("rawChildren", v, f[4].ty)?;
+        }
+        if let Some(v) = &self.html_children {
+            w.field("htmlChildren", v, f[5].ty)?;
+        }
+        if let Some(v) = &self.bg_children {
+            w.field("bgChildren", v, f[6].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for Scene {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::SCENE).fields;
+        let mut tag = None;
+        let mut key = None;
+        let mut up = None;
+        let mut children = None;
+        let mut raw_children = None;
+        let mut html_children = None;
+        let mut bg_children = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "tag" => r.field(&mut tag, f[0].ty)?,
+                "key" => r.field(&mut key, f[1].ty)?,
+                "up" => r.field(&mut up, f[2].ty)?,
+                "children" => r.field(&mut children, f[3].ty)?,
+                "rawChildren" => r.field(&mut raw_children, f[4].ty)?,
+                "htmlChildren" => r.field(&mut html_children, f[5].ty)?,
+                "bgChildren" => r.field(&mut bg_children, f[6].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(Scene {
+            tag: tag.ok_or(Defect)?,
+            key,
+            up,
+            children,
+            raw_children,
+            html_children,
+            bg_children,
+            extra,
+        })
+    }
+}
+
 /// The payload of ADD.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/AddData`.
@@ -1031,6 +1631,40 @@ impl Typed for AddData {
     const TYPE: &'static Named = &schema::ADD_DATA;
 }
 
+impl Encode for AddData {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::ADD_DATA);
+        let f = record.fields;
+        w.record(1 + usize::from(self.to.is_some()))?;
+        w.field("nodes", &self.nodes, f[0].ty)?;
+        if let Some(v) = &self.to {
+            w.field("to", v, f[1].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for AddData {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::ADD_DATA).fields;
+        let mut nodes = None;
+        let mut to = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "nodes" => r.field(&mut nodes, f[0].ty)?,
+                "to" => r.field(&mut to, f[1].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        Ok(AddData {
+            nodes: nodes.ok_or(Defect)?,
+            to,
+        })
+    }
+}
+
 /// The payload of UPDATE.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/UpdateData`.
@@ -1062,6 +1696,34 @@ impl ToValue for UpdateData {
 
 impl Typed for UpdateData {
     const TYPE: &'static Named = &schema::UPDATE_DATA;
+}
+
+impl Encode for UpdateData {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::UPDATE_DATA);
+        let f = record.fields;
+        w.record(1)?;
+        w.field("nodes", &self.nodes, f[0].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for UpdateData {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::UPDATE_DATA).fields;
+        let mut nodes = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "nodes" => r.field(&mut nodes, f[0].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        Ok(UpdateData {
+            nodes: nodes.ok_or(Defect)?,
+        })
+    }
 }
 
 /// The payload of UPSERT.
@@ -1111,6 +1773,40 @@ impl Typed for UpsertData {
     const TYPE: &'static Named = &schema::UPSERT_DATA;
 }
 
+impl Encode for UpsertData {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::UPSERT_DATA);
+        let f = record.fields;
+        w.record(1 + usize::from(self.to.is_some()))?;
+        w.field("nodes", &self.nodes, f[0].ty)?;
+        if let Some(v) = &self.to {
+            w.field("to", v, f[1].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for UpsertData {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::UPSERT_DATA).fields;
+        let mut nodes = None;
+        let mut to = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "nodes" => r.field(&mut nodes, f[0].ty)?,
+                "to" => r.field(&mut to, f[1].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        Ok(UpsertData {
+            nodes: nodes.ok_or(Defect)?,
+            to,
+        })
+    }
+}
+
 /// The payload of REMOVE.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/RemoveData`.
@@ -1142,6 +1838,34 @@ impl ToValue for RemoveData {
 
 impl Typed for RemoveData {
     const TYPE: &'static Named = &schema::REMOVE_DATA;
+}
+
+impl Encode for RemoveData {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::REMOVE_DATA);
+        let f = record.fields;
+        w.record(1)?;
+        w.field("keys", &self.keys, f[0].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for RemoveData {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::REMOVE_DATA).fields;
+        let mut keys = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "keys" => r.field(&mut keys, f[0].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        Ok(RemoveData {
+            keys: keys.ok_or(Defect)?,
+        })
+    }
 }
 
 /// The payload of TIMEOUT.
@@ -1180,6 +1904,38 @@ impl Typed for TimeoutData {
     const TYPE: &'static Named = &schema::TIMEOUT_DATA;
 }
 
+impl Encode for TimeoutData {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::TIMEOUT_DATA);
+        let f = record.fields;
+        w.record(2)?;
+        w.field("timeout", &self.timeout, f[0].ty)?;
+        w.field("fn", &self.r#fn, f[1].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for TimeoutData {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::TIMEOUT_DATA).fields;
+        let mut timeout = None;
+        let mut r#fn = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "timeout" => r.field(&mut timeout, f[0].ty)?,
+                "fn" => r.field(&mut r#fn, f[1].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        Ok(TimeoutData {
+            timeout: timeout.ok_or(Defect)?,
+            r#fn: r#fn.ok_or(Defect)?,
+        })
+    }
+}
+
 /// One haptic pulse (a WebXR `GamepadHapticActuator.pulse` call). The Vuer server types it as `{strength: float,
 /// duration: float}`.
 ///
@@ -1216,6 +1972,38 @@ impl ToValue for HapticPulse {
 
 impl Typed for HapticPulse {
     const TYPE: &'static Named = &schema::HAPTIC_PULSE;
+}
+
+impl Encode for HapticPulse {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::HAPTIC_PULSE);
+        let f = record.fields;
+        w.record(2)?;
+        w.field("strength", &self.strength, f[0].ty)?;
+        w.field("duration", &self.duration, f[1].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for HapticPulse {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::HAPTIC_PULSE).fields;
+        let mut strength = None;
+        let mut duration = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "strength" => r.field(&mut strength, f[0].ty)?,
+                "duration" => r.field(&mut duration, f[1].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        Ok(HapticPulse {
+            strength: strength.ok_or(Defect)?,
+            duration: duration.ok_or(Defect)?,
+        })
+    }
 }
 
 /// The payload of HAPTIC_ACTUATOR_PULSE. The Vuer server always sends both sides, nil for a side without a pulse.
@@ -1272,6 +2060,39 @@ impl Typed for HapticActuatorPulseData {
     const TYPE: &'static Named = &schema::HAPTIC_ACTUATOR_PULSE_DATA;
 }
 
+impl Encode for HapticActuatorPulseData {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::HAPTIC_ACTUATOR_PULSE_DATA);
+        let f = record.fields;
+        w.record(usize::from(self.left.is_some()) + usize::from(self.right.is_some()))?;
+        if let Some(v) = &self.left {
+            w.field("left", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.right {
+            w.field("right", v, f[1].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for HapticActuatorPulseData {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::HAPTIC_ACTUATOR_PULSE_DATA).fields;
+        let mut left = None;
+        let mut right = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "left" => r.field(&mut left, f[0].ty)?,
+                "right" => r.field(&mut right, f[1].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        Ok(HapticActuatorPulseData { left, right })
+    }
+}
+
 /// The parameters of GRAB_RENDER: the keyword arguments given to `GrabRender(...)`, sent along as they are.
 ///
 /// Open: fields the spec does not declare are kept in `extra`.
@@ -1319,6 +2140,45 @@ impl Typed for GrabRenderData {
     const TYPE: &'static Named = &schema::GRAB_RENDER_DATA;
 }
 
+impl Encode for GrabRenderData {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::GRAB_RENDER_DATA);
+        let f = record.fields;
+        w.record(usize::from(self.quality.is_some()) + usize::from(self.downsample.is_some()) + self.extra.len())?;
+        if let Some(v) = &self.quality {
+            w.field("quality", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.downsample {
+            w.field("downsample", v, f[1].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for GrabRenderData {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::GRAB_RENDER_DATA).fields;
+        let mut quality = None;
+        let mut downsample = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "quality" => r.field(&mut quality, f[0].ty)?,
+                "downsample" => r.field(&mut downsample, f[1].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(GrabRenderData {
+            quality,
+            downsample,
+            extra,
+        })
+    }
+}
+
 /// The parameters of MJ_STEP: the keyword arguments given to `MjStep(...)`.
 ///
 /// Open: fields the spec does not declare are kept in `extra`.
@@ -1364,6 +2224,41 @@ impl ToValue for MjStepData {
 
 impl Typed for MjStepData {
     const TYPE: &'static Named = &schema::MJ_STEP_DATA;
+}
+
+impl Encode for MjStepData {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::MJ_STEP_DATA);
+        let f = record.fields;
+        w.record(usize::from(self.sim_steps.is_some()) + usize::from(self.ctrl.is_some()) + self.extra.len())?;
+        if let Some(v) = &self.sim_steps {
+            w.field("sim_steps", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.ctrl {
+            w.field("ctrl", v, f[1].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for MjStepData {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::MJ_STEP_DATA).fields;
+        let mut sim_steps = None;
+        let mut ctrl = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "sim_steps" => r.field(&mut sim_steps, f[0].ty)?,
+                "ctrl" => r.field(&mut ctrl, f[1].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(MjStepData { sim_steps, ctrl, extra })
+    }
 }
 
 /// The parameters of MJ_RENDER: the keyword arguments given to `MjRender(...)`, in producer order (often none).
@@ -1423,6 +2318,45 @@ impl Typed for SetEvent {
     const TYPE: &'static Named = &schema::SET_EVENT;
 }
 
+impl Encode for SetEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::SET_EVENT);
+        let f = record.fields;
+        w.record(3)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("data", &self.data, f[2].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for SetEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::SET_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut data = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "data" => r.field(&mut data, f[2].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(SetEvent {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+        })
+    }
+}
+
 /// ADD: insert elements under a parent.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/AddEvent`.
@@ -1467,6 +2401,45 @@ impl ToValue for AddEvent {
 
 impl Typed for AddEvent {
     const TYPE: &'static Named = &schema::ADD_EVENT;
+}
+
+impl Encode for AddEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::ADD_EVENT);
+        let f = record.fields;
+        w.record(3)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("data", &self.data, f[2].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for AddEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::ADD_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut data = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "data" => r.field(&mut data, f[2].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(AddEvent {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+        })
+    }
 }
 
 /// UPDATE: merge new props into existing elements, found by key. `strict` sits at the top level of the message, after
@@ -1524,6 +2497,51 @@ impl Typed for UpdateEvent {
     const TYPE: &'static Named = &schema::UPDATE_EVENT;
 }
 
+impl Encode for UpdateEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::UPDATE_EVENT);
+        let f = record.fields;
+        w.record(3 + usize::from(self.strict.is_some()))?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("data", &self.data, f[2].ty)?;
+        if let Some(v) = &self.strict {
+            w.field("strict", v, f[3].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for UpdateEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::UPDATE_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut data = None;
+        let mut strict = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "data" => r.field(&mut data, f[2].ty)?,
+                "strict" => r.field(&mut strict, f[3].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(UpdateEvent {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+            strict,
+        })
+    }
+}
+
 /// UPSERT: update the elements that exist and insert the others. The Python `Upsert` takes a `strict` argument but
 /// drops it when it serializes, so UPSERT carries none.
 ///
@@ -1571,6 +2589,45 @@ impl Typed for UpsertEvent {
     const TYPE: &'static Named = &schema::UPSERT_EVENT;
 }
 
+impl Encode for UpsertEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::UPSERT_EVENT);
+        let f = record.fields;
+        w.record(3)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("data", &self.data, f[2].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for UpsertEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::UPSERT_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut data = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "data" => r.field(&mut data, f[2].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(UpsertEvent {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+        })
+    }
+}
+
 /// REMOVE: delete elements by key.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/RemoveEvent`.
@@ -1615,6 +2672,45 @@ impl ToValue for RemoveEvent {
 
 impl Typed for RemoveEvent {
     const TYPE: &'static Named = &schema::REMOVE_EVENT;
+}
+
+impl Encode for RemoveEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::REMOVE_EVENT);
+        let f = record.fields;
+        w.record(3)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("data", &self.data, f[2].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for RemoveEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::REMOVE_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut data = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "data" => r.field(&mut data, f[2].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(RemoveEvent {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+        })
+    }
 }
 
 /// TIMEOUT: ask the client to run a function after a delay. vrpc-py and the VMP notes define it; neither the Vuer
@@ -1664,6 +2760,45 @@ impl Typed for TimeoutEvent {
     const TYPE: &'static Named = &schema::TIMEOUT_EVENT;
 }
 
+impl Encode for TimeoutEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::TIMEOUT_EVENT);
+        let f = record.fields;
+        w.record(3)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("data", &self.data, f[2].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for TimeoutEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::TIMEOUT_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut data = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "data" => r.field(&mut data, f[2].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(TimeoutEvent {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+        })
+    }
+}
+
 /// HAPTIC_ACTUATOR_PULSE: pulse the haptic actuators of the XR controllers.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/HapticActuatorPulseEvent`.
@@ -1710,6 +2845,45 @@ impl Typed for HapticActuatorPulseEvent {
     const TYPE: &'static Named = &schema::HAPTIC_ACTUATOR_PULSE_EVENT;
 }
 
+impl Encode for HapticActuatorPulseEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::HAPTIC_ACTUATOR_PULSE_EVENT);
+        let f = record.fields;
+        w.record(3)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("data", &self.data, f[2].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for HapticActuatorPulseEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::HAPTIC_ACTUATOR_PULSE_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut data = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "data" => r.field(&mut data, f[2].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(HapticActuatorPulseEvent {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+        })
+    }
+}
+
 /// TERMINATE: the server ends the session (the Python `End` event).
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/TerminateEvent`.
@@ -1754,6 +2928,45 @@ impl ToValue for TerminateEvent {
 
 impl Typed for TerminateEvent {
     const TYPE: &'static Named = &schema::TERMINATE_EVENT;
+}
+
+impl Encode for TerminateEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::TERMINATE_EVENT);
+        let f = record.fields;
+        w.record(3)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("data", &self.data, f[2].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for TerminateEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::TERMINATE_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut data = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "data" => r.field(&mut data, f[2].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(TerminateEvent {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+        })
+    }
 }
 
 /// RPC: a generic server RPC (the Python `ServerRPC(data, uuid)`). The Vuer server sends it without `rtype` and without
@@ -1822,6 +3035,61 @@ impl Typed for RpcEvent {
     const TYPE: &'static Named = &schema::RPC_EVENT;
 }
 
+impl Encode for RpcEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::RPC_EVENT);
+        let f = record.fields;
+        w.record(4 + usize::from(self.rtype.is_some()) + usize::from(self.key.is_some()))?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        w.field("data", &self.data, f[4].ty)?;
+        w.field("uuid", &self.uuid, f[5].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for RpcEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::RPC_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut rtype = None;
+        let mut key = None;
+        let mut data = None;
+        let mut uuid = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "rtype" => r.field(&mut rtype, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "data" => r.field(&mut data, f[4].ty)?,
+                "uuid" => r.field(&mut uuid, f[5].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(RpcEvent {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            rtype,
+            key,
+            data: data.ok_or(Defect)?,
+            uuid: uuid.ok_or(Defect)?,
+        })
+    }
+}
+
 /// GRAB_RENDER: ask a camera component (`CameraView` with `stream="ondemand"`, or `GrabRender`) for a rendered frame.
 /// The browser answers with GrabRenderResponse.
 ///
@@ -1879,6 +3147,57 @@ impl ToValue for GrabRenderRequest {
 
 impl Typed for GrabRenderRequest {
     const TYPE: &'static Named = &schema::GRAB_RENDER_REQUEST;
+}
+
+impl Encode for GrabRenderRequest {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::GRAB_RENDER_REQUEST);
+        let f = record.fields;
+        w.record(6)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("rtype", &self.rtype, f[2].ty)?;
+        w.field("key", &self.key, f[3].ty)?;
+        w.field("data", &self.data, f[4].ty)?;
+        w.field("uuid", &self.uuid, f[5].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for GrabRenderRequest {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::GRAB_RENDER_REQUEST);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut rtype = None;
+        let mut key = None;
+        let mut data = None;
+        let mut uuid = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "rtype" => r.field(&mut rtype, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "data" => r.field(&mut data, f[4].ty)?,
+                "uuid" => r.field(&mut uuid, f[5].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(GrabRenderRequest {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            rtype: rtype.ok_or(Defect)?,
+            key: key.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+            uuid: uuid.ok_or(Defect)?,
+        })
+    }
 }
 
 /// MJ_STEP: advance the in-browser MuJoCo simulation. The browser answers with MjStepResponse.
@@ -1939,6 +3258,57 @@ impl Typed for MjStepRequest {
     const TYPE: &'static Named = &schema::MJ_STEP_REQUEST;
 }
 
+impl Encode for MjStepRequest {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::MJ_STEP_REQUEST);
+        let f = record.fields;
+        w.record(6)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("rtype", &self.rtype, f[2].ty)?;
+        w.field("key", &self.key, f[3].ty)?;
+        w.field("data", &self.data, f[4].ty)?;
+        w.field("uuid", &self.uuid, f[5].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for MjStepRequest {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::MJ_STEP_REQUEST);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut rtype = None;
+        let mut key = None;
+        let mut data = None;
+        let mut uuid = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "rtype" => r.field(&mut rtype, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "data" => r.field(&mut data, f[4].ty)?,
+                "uuid" => r.field(&mut uuid, f[5].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(MjStepRequest {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            rtype: rtype.ok_or(Defect)?,
+            key: key.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+            uuid: uuid.ok_or(Defect)?,
+        })
+    }
+}
+
 /// MJ_RENDER: render a MuJoCo camera view (`MjCameraView`). The browser answers with MjRenderResponse.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/MjRenderRequest`.
@@ -1995,6 +3365,57 @@ impl ToValue for MjRenderRequest {
 
 impl Typed for MjRenderRequest {
     const TYPE: &'static Named = &schema::MJ_RENDER_REQUEST;
+}
+
+impl Encode for MjRenderRequest {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::MJ_RENDER_REQUEST);
+        let f = record.fields;
+        w.record(6)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("rtype", &self.rtype, f[2].ty)?;
+        w.field("key", &self.key, f[3].ty)?;
+        w.field("data", &self.data, f[4].ty)?;
+        w.field("uuid", &self.uuid, f[5].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for MjRenderRequest {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::MJ_RENDER_REQUEST);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut rtype = None;
+        let mut key = None;
+        let mut data = None;
+        let mut uuid = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "rtype" => r.field(&mut rtype, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "data" => r.field(&mut data, f[4].ty)?,
+                "uuid" => r.field(&mut uuid, f[5].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(MjRenderRequest {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            rtype: rtype.ok_or(Defect)?,
+            key: key.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+            uuid: uuid.ok_or(Defect)?,
+        })
+    }
 }
 
 /// GET_WEBXR_MESH: ask for the meshes WebXR mesh detection has found (AR sessions, e.g. on Quest 3). The browser
@@ -2054,6 +3475,57 @@ impl ToValue for GetWebXRMeshRequest {
 
 impl Typed for GetWebXRMeshRequest {
     const TYPE: &'static Named = &schema::GET_WEB_XR_MESH_REQUEST;
+}
+
+impl Encode for GetWebXRMeshRequest {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::GET_WEB_XR_MESH_REQUEST);
+        let f = record.fields;
+        w.record(6)?;
+        w.field("ts", &self.ts, f[0].ty)?;
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("rtype", &self.rtype, f[2].ty)?;
+        w.field("key", &self.key, f[3].ty)?;
+        w.field("data", &self.data, f[4].ty)?;
+        w.field("uuid", &self.uuid, f[5].ty)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for GetWebXRMeshRequest {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::GET_WEB_XR_MESH_REQUEST);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut rtype = None;
+        let mut key = None;
+        let mut data = None;
+        let mut uuid = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "rtype" => r.field(&mut rtype, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "data" => r.field(&mut data, f[4].ty)?,
+                "uuid" => r.field(&mut uuid, f[5].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(GetWebXRMeshRequest {
+            ts: ts.ok_or(Defect)?,
+            etype: etype.ok_or(Defect)?,
+            rtype: rtype.ok_or(Defect)?,
+            key: key.ok_or(Defect)?,
+            data: data.ok_or(Defect)?,
+            uuid: uuid.ok_or(Defect)?,
+        })
+    }
 }
 
 /// The system information the Python `VuerClient` sends with INIT. Other clients may add fields of their own (the Vuer
@@ -2166,6 +3638,91 @@ impl ToValue for InitValue {
 
 impl Typed for InitValue {
     const TYPE: &'static Named = &schema::INIT_VALUE;
+}
+
+impl Encode for InitValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::INIT_VALUE);
+        let f = record.fields;
+        w.record(
+            usize::from(self.client.is_some())
+                + usize::from(self.client_version.is_some())
+                + usize::from(self.timezone.is_some())
+                + usize::from(self.timezone_offset.is_some())
+                + usize::from(self.python_version.is_some())
+                + usize::from(self.platform.is_some())
+                + usize::from(self.platform_version.is_some())
+                + usize::from(self.machine.is_some())
+                + self.extra.len(),
+        )?;
+        if let Some(v) = &self.client {
+            w.field("client", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.client_version {
+            w.field("clientVersion", v, f[1].ty)?;
+        }
+        if let Some(v) = &self.timezone {
+            w.field("timezone", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.timezone_offset {
+            w.field("timezoneOffset", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.python_version {
+            w.field("pythonVersion", v, f[4].ty)?;
+        }
+        if let Some(v) = &self.platform {
+            w.field("platform", v, f[5].ty)?;
+        }
+        if let Some(v) = &self.platform_version {
+            w.field("platformVersion", v, f[6].ty)?;
+        }
+        if let Some(v) = &self.machine {
+            w.field("machine", v, f[7].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for InitValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::INIT_VALUE).fields;
+        let mut client = None;
+        let mut client_version = None;
+        let mut timezone = None;
+        let mut timezone_offset = None;
+        let mut python_version = None;
+        let mut platform = None;
+        let mut platform_version = None;
+        let mut machine = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "client" => r.field(&mut client, f[0].ty)?,
+                "clientVersion" => r.field(&mut client_version, f[1].ty)?,
+                "timezone" => r.field(&mut timezone, f[2].ty)?,
+                "timezoneOffset" => r.field(&mut timezone_offset, f[3].ty)?,
+                "pythonVersion" => r.field(&mut python_version, f[4].ty)?,
+                "platform" => r.field(&mut platform, f[5].ty)?,
+                "platformVersion" => r.field(&mut platform_version, f[6].ty)?,
+                "machine" => r.field(&mut machine, f[7].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(InitValue {
+            client,
+            client_version,
+            timezone,
+            timezone_offset,
+            python_version,
+            platform,
+            platform_version,
+            machine,
+            extra,
+        })
+    }
 }
 
 /// A snapshot of the scene's three.js camera, as the browser's orbit controls report it. A perspective camera sends
@@ -2330,6 +3887,161 @@ impl Typed for CameraState {
     const TYPE: &'static Named = &schema::CAMERA_STATE;
 }
 
+impl Encode for CameraState {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::CAMERA_STATE);
+        let f = record.fields;
+        w.record(
+            usize::from(self.r#type.is_some())
+                + usize::from(self.near.is_some())
+                + usize::from(self.far.is_some())
+                + usize::from(self.matrix.is_some())
+                + usize::from(self.position.is_some())
+                + usize::from(self.rotation.is_some())
+                + usize::from(self.up.is_some())
+                + usize::from(self.fov.is_some())
+                + usize::from(self.focus.is_some())
+                + usize::from(self.aspect.is_some())
+                + usize::from(self.zoom.is_some())
+                + usize::from(self.left.is_some())
+                + usize::from(self.top.is_some())
+                + usize::from(self.bottom.is_some())
+                + usize::from(self.right.is_some())
+                + usize::from(self.orbit_distance.is_some())
+                + usize::from(self.height.is_some())
+                + usize::from(self.width.is_some())
+                + self.extra.len(),
+        )?;
+        if let Some(v) = &self.r#type {
+            w.field("type", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.near {
+            w.field("near", v, f[1].ty)?;
+        }
+        if let Some(v) = &self.far {
+            w.field("far", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.matrix {
+            w.field("matrix", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.position {
+            w.field("position", v, f[4].ty)?;
+        }
+        if let Some(v) = &self.rotation {
+            w.field("rotation", v, f[5].ty)?;
+        }
+        if let Some(v) = &self.up {
+            w.field("up", v, f[6].ty)?;
+        }
+        if let Some(v) = &self.fov {
+            w.field("fov", v, f[7].ty)?;
+        }
+        if let Some(v) = &self.focus {
+            w.field("focus", v, f[8].ty)?;
+        }
+        if let Some(v) = &self.aspect {
+            w.field("aspect", v, f[9].ty)?;
+        }
+        if let Some(v) = &self.zoom {
+            w.field("zoom", v, f[10].ty)?;
+        }
+        if let Some(v) = &self.left {
+            w.field("left", v, f[11].ty)?;
+        }
+        if let Some(v) = &self.top {
+            w.field("top", v, f[12].ty)?;
+        }
+        if let Some(v) = &self.bottom {
+            w.field("bottom", v, f[13].ty)?;
+        }
+        if let Some(v) = &self.right {
+            w.field("right", v, f[14].ty)?;
+        }
+        if let Some(v) = &self.orbit_distance {
+            w.field("orbit_distance", v, f[15].ty)?;
+        }
+        if let Some(v) = &self.height {
+            w.field("height", v, f[16].ty)?;
+        }
+        if let Some(v) = &self.width {
+            w.field("width", v, f[17].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for CameraState {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::CAMERA_STATE).fields;
+        let mut r#type = None;
+        let mut near = None;
+        let mut far = None;
+        let mut matrix = None;
+        let mut position = None;
+        let mut rotation = None;
+        let mut up = None;
+        let mut fov = None;
+        let mut focus = None;
+        let mut aspect = None;
+        let mut zoom = None;
+        let mut left = None;
+        let mut top = None;
+        let mut bottom = None;
+        let mut right = None;
+        let mut orbit_distance = None;
+        let mut height = None;
+        let mut width = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "type" => r.field(&mut r#type, f[0].ty)?,
+                "near" => r.field(&mut near, f[1].ty)?,
+                "far" => r.field(&mut far, f[2].ty)?,
+                "matrix" => r.field(&mut matrix, f[3].ty)?,
+                "position" => r.field(&mut position, f[4].ty)?,
+                "rotation" => r.field(&mut rotation, f[5].ty)?,
+                "up" => r.field(&mut up, f[6].ty)?,
+                "fov" => r.field(&mut fov, f[7].ty)?,
+                "focus" => r.field(&mut focus, f[8].ty)?,
+                "aspect" => r.field(&mut aspect, f[9].ty)?,
+                "zoom" => r.field(&mut zoom, f[10].ty)?,
+                "left" => r.field(&mut left, f[11].ty)?,
+                "top" => r.field(&mut top, f[12].ty)?,
+                "bottom" => r.field(&mut bottom, f[13].ty)?,
+                "right" => r.field(&mut right, f[14].ty)?,
+                "orbit_distance" => r.field(&mut orbit_distance, f[15].ty)?,
+                "height" => r.field(&mut height, f[16].ty)?,
+                "width" => r.field(&mut width, f[17].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(CameraState {
+            r#type,
+            near,
+            far,
+            matrix,
+            position,
+            rotation,
+            up,
+            fov,
+            focus,
+            aspect,
+            zoom,
+            left,
+            top,
+            bottom,
+            right,
+            orbit_distance,
+            height,
+            width,
+            extra,
+        })
+    }
+}
+
 /// The payload of CAMERA_MOVE. The scene's orbit camera sends `camera`; a `CameraView` sends `matrix`.
 ///
 /// Open: fields the spec does not declare are kept in `extra`.
@@ -2375,6 +4087,41 @@ impl ToValue for CameraMoveValue {
 
 impl Typed for CameraMoveValue {
     const TYPE: &'static Named = &schema::CAMERA_MOVE_VALUE;
+}
+
+impl Encode for CameraMoveValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::CAMERA_MOVE_VALUE);
+        let f = record.fields;
+        w.record(usize::from(self.camera.is_some()) + usize::from(self.matrix.is_some()) + self.extra.len())?;
+        if let Some(v) = &self.camera {
+            w.field("camera", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.matrix {
+            w.field("matrix", v, f[1].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for CameraMoveValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::CAMERA_MOVE_VALUE).fields;
+        let mut camera = None;
+        let mut matrix = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "camera" => r.field(&mut camera, f[0].ty)?,
+                "matrix" => r.field(&mut matrix, f[1].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(CameraMoveValue { camera, matrix, extra })
+    }
 }
 
 /// The payload of CAMERA_VIEW: one rendered frame of a streaming `CameraView`.
@@ -2435,6 +4182,55 @@ impl ToValue for CameraViewValue {
 
 impl Typed for CameraViewValue {
     const TYPE: &'static Named = &schema::CAMERA_VIEW_VALUE;
+}
+
+impl Encode for CameraViewValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::CAMERA_VIEW_VALUE);
+        let f = record.fields;
+        w.record(4 + usize::from(self.delta.is_some()) + self.extra.len())?;
+        w.field("dpr", &self.dpr, f[0].ty)?;
+        if let Some(v) = &self.delta {
+            w.field("delta", v, f[1].ty)?;
+        }
+        w.field("width", &self.width, f[2].ty)?;
+        w.field("height", &self.height, f[3].ty)?;
+        w.field("frame", &self.frame, f[4].ty)?;
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for CameraViewValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::CAMERA_VIEW_VALUE).fields;
+        let mut dpr = None;
+        let mut delta = None;
+        let mut width = None;
+        let mut height = None;
+        let mut frame = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "dpr" => r.field(&mut dpr, f[0].ty)?,
+                "delta" => r.field(&mut delta, f[1].ty)?,
+                "width" => r.field(&mut width, f[2].ty)?,
+                "height" => r.field(&mut height, f[3].ty)?,
+                "frame" => r.field(&mut frame, f[4].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(CameraViewValue {
+            dpr: dpr.ok_or(Defect)?,
+            delta,
+            width: width.ok_or(Defect)?,
+            height: height.ok_or(Defect)?,
+            frame: frame.ok_or(Defect)?,
+            extra,
+        })
+    }
 }
 
 /// The pose of a movable element (`Movable`, `Pivot`, `PivotXR`). OBJECT_MOVE_END repeats the last pose, or sends an
@@ -2508,6 +4304,70 @@ impl Typed for ObjectMoveValue {
     const TYPE: &'static Named = &schema::OBJECT_MOVE_VALUE;
 }
 
+impl Encode for ObjectMoveValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::OBJECT_MOVE_VALUE);
+        let f = record.fields;
+        w.record(
+            usize::from(self.matrix.is_some())
+                + usize::from(self.matrix_world.is_some())
+                + usize::from(self.position.is_some())
+                + usize::from(self.rotation.is_some())
+                + usize::from(self.quaternion.is_some())
+                + self.extra.len(),
+        )?;
+        if let Some(v) = &self.matrix {
+            w.field("matrix", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.matrix_world {
+            w.field("matrixWorld", v, f[1].ty)?;
+        }
+        if let Some(v) = &self.position {
+            w.field("position", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.rotation {
+            w.field("rotation", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.quaternion {
+            w.field("quaternion", v, f[4].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ObjectMoveValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::OBJECT_MOVE_VALUE).fields;
+        let mut matrix = None;
+        let mut matrix_world = None;
+        let mut position = None;
+        let mut rotation = None;
+        let mut quaternion = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "matrix" => r.field(&mut matrix, f[0].ty)?,
+                "matrixWorld" => r.field(&mut matrix_world, f[1].ty)?,
+                "position" => r.field(&mut position, f[2].ty)?,
+                "rotation" => r.field(&mut rotation, f[3].ty)?,
+                "quaternion" => r.field(&mut quaternion, f[4].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(ObjectMoveValue {
+            matrix,
+            matrix_world,
+            position,
+            rotation,
+            quaternion,
+            extra,
+        })
+    }
+}
+
 /// The payload of a CLICK on an `Img`: where the click landed and the image's rendered size.
 ///
 /// Open: fields the spec does not declare are kept in `extra`.
@@ -2557,6 +4417,49 @@ impl Typed for ClickValue {
     const TYPE: &'static Named = &schema::CLICK_VALUE;
 }
 
+impl Encode for ClickValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::CLICK_VALUE);
+        let f = record.fields;
+        w.record(4 + self.extra.len())?;
+        w.field("x", &self.x, f[0].ty)?;
+        w.field("y", &self.y, f[1].ty)?;
+        w.field("w", &self.w, f[2].ty)?;
+        w.field("h", &self.h, f[3].ty)?;
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ClickValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::CLICK_VALUE).fields;
+        let mut x = None;
+        let mut y = None;
+        let mut w_ = None;
+        let mut h = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "x" => r.field(&mut x, f[0].ty)?,
+                "y" => r.field(&mut y, f[1].ty)?,
+                "w" => r.field(&mut w_, f[2].ty)?,
+                "h" => r.field(&mut h, f[3].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(ClickValue {
+            x: x.ok_or(Defect)?,
+            y: y.ok_or(Defect)?,
+            w: w_.ok_or(Defect)?,
+            h: h.ok_or(Defect)?,
+            extra,
+        })
+    }
+}
+
 /// The payload of SNAPSHOT.
 ///
 /// Open: fields the spec does not declare are kept in `extra`.
@@ -2591,6 +4494,37 @@ impl ToValue for SnapshotValue {
 
 impl Typed for SnapshotValue {
     const TYPE: &'static Named = &schema::SNAPSHOT_VALUE;
+}
+
+impl Encode for SnapshotValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::SNAPSHOT_VALUE);
+        let f = record.fields;
+        w.record(1 + self.extra.len())?;
+        w.field("screen", &self.screen, f[0].ty)?;
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for SnapshotValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::SNAPSHOT_VALUE).fields;
+        let mut screen = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "screen" => r.field(&mut screen, f[0].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(SnapshotValue {
+            screen: screen.ok_or(Defect)?,
+            extra,
+        })
+    }
 }
 
 /// The payload of GAMEPADS: the state of the first connected gamepad.
@@ -2632,6 +4566,41 @@ impl ToValue for GamepadsValue {
 
 impl Typed for GamepadsValue {
     const TYPE: &'static Named = &schema::GAMEPADS_VALUE;
+}
+
+impl Encode for GamepadsValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::GAMEPADS_VALUE);
+        let f = record.fields;
+        w.record(2 + self.extra.len())?;
+        w.field("axes", &self.axes, f[0].ty)?;
+        w.field("buttons", &self.buttons, f[1].ty)?;
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for GamepadsValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::GAMEPADS_VALUE).fields;
+        let mut axes = None;
+        let mut buttons = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "axes" => r.field(&mut axes, f[0].ty)?,
+                "buttons" => r.field(&mut buttons, f[1].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(GamepadsValue {
+            axes: axes.ok_or(Defect)?,
+            buttons: buttons.ok_or(Defect)?,
+            extra,
+        })
+    }
 }
 
 /// The gesture state of one tracked hand.
@@ -2715,6 +4684,77 @@ impl Typed for HandState {
     const TYPE: &'static Named = &schema::HAND_STATE;
 }
 
+impl Encode for HandState {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::HAND_STATE);
+        let f = record.fields;
+        w.record(
+            usize::from(self.pinch.is_some())
+                + usize::from(self.squeeze.is_some())
+                + usize::from(self.tap.is_some())
+                + usize::from(self.pinch_value.is_some())
+                + usize::from(self.squeeze_value.is_some())
+                + usize::from(self.tap_value.is_some())
+                + self.extra.len(),
+        )?;
+        if let Some(v) = &self.pinch {
+            w.field("pinch", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.squeeze {
+            w.field("squeeze", v, f[1].ty)?;
+        }
+        if let Some(v) = &self.tap {
+            w.field("tap", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.pinch_value {
+            w.field("pinchValue", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.squeeze_value {
+            w.field("squeezeValue", v, f[4].ty)?;
+        }
+        if let Some(v) = &self.tap_value {
+            w.field("tapValue", v, f[5].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for HandState {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::HAND_STATE).fields;
+        let mut pinch = None;
+        let mut squeeze = None;
+        let mut tap = None;
+        let mut pinch_value = None;
+        let mut squeeze_value = None;
+        let mut tap_value = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "pinch" => r.field(&mut pinch, f[0].ty)?,
+                "squeeze" => r.field(&mut squeeze, f[1].ty)?,
+                "tap" => r.field(&mut tap, f[2].ty)?,
+                "pinchValue" => r.field(&mut pinch_value, f[3].ty)?,
+                "squeezeValue" => r.field(&mut squeeze_value, f[4].ty)?,
+                "tapValue" => r.field(&mut tap_value, f[5].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(HandState {
+            pinch,
+            squeeze,
+            tap,
+            pinch_value,
+            squeeze_value,
+            tap_value,
+            extra,
+        })
+    }
+}
+
 /// The payload of HAND_MOVE. A side is present only when that hand is tracked.
 ///
 /// Open: fields the spec does not declare are kept in `extra`.
@@ -2786,6 +4826,63 @@ impl ToValue for HandMoveValue {
 
 impl Typed for HandMoveValue {
     const TYPE: &'static Named = &schema::HAND_MOVE_VALUE;
+}
+
+impl Encode for HandMoveValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::HAND_MOVE_VALUE);
+        let f = record.fields;
+        w.record(
+            usize::from(self.left.is_some())
+                + usize::from(self.right.is_some())
+                + usize::from(self.left_state.is_some())
+                + usize::from(self.right_state.is_some())
+                + self.extra.len(),
+        )?;
+        if let Some(v) = &self.left {
+            w.field("left", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.right {
+            w.field("right", v, f[1].ty)?;
+        }
+        if let Some(v) = &self.left_state {
+            w.field("leftState", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.right_state {
+            w.field("rightState", v, f[3].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for HandMoveValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::HAND_MOVE_VALUE).fields;
+        let mut left = None;
+        let mut right = None;
+        let mut left_state = None;
+        let mut right_state = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "left" => r.field(&mut left, f[0].ty)?,
+                "right" => r.field(&mut right, f[1].ty)?,
+                "leftState" => r.field(&mut left_state, f[2].ty)?,
+                "rightState" => r.field(&mut right_state, f[3].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(HandMoveValue {
+            left,
+            right,
+            left_state,
+            right_state,
+            extra,
+        })
+    }
 }
 
 /// The buttons of one XR motion controller. The Vuer docs also list `aButtonValue` and `bButtonValue`; their type
@@ -2904,6 +5001,105 @@ impl Typed for ControllerState {
     const TYPE: &'static Named = &schema::CONTROLLER_STATE;
 }
 
+impl Encode for ControllerState {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::CONTROLLER_STATE);
+        let f = record.fields;
+        w.record(
+            usize::from(self.trigger.is_some())
+                + usize::from(self.squeeze.is_some())
+                + usize::from(self.touchpad.is_some())
+                + usize::from(self.thumbstick.is_some())
+                + usize::from(self.a_button.is_some())
+                + usize::from(self.b_button.is_some())
+                + usize::from(self.trigger_value.is_some())
+                + usize::from(self.squeeze_value.is_some())
+                + usize::from(self.touchpad_value.is_some())
+                + usize::from(self.thumbstick_value.is_some())
+                + self.extra.len(),
+        )?;
+        if let Some(v) = &self.trigger {
+            w.field("trigger", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.squeeze {
+            w.field("squeeze", v, f[1].ty)?;
+        }
+        if let Some(v) = &self.touchpad {
+            w.field("touchpad", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.thumbstick {
+            w.field("thumbstick", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.a_button {
+            w.field("aButton", v, f[4].ty)?;
+        }
+        if let Some(v) = &self.b_button {
+            w.field("bButton", v, f[5].ty)?;
+        }
+        if let Some(v) = &self.trigger_value {
+            w.field("triggerValue", v, f[6].ty)?;
+        }
+        if let Some(v) = &self.squeeze_value {
+            w.field("squeezeValue", v, f[7].ty)?;
+        }
+        if let Some(v) = &self.touchpad_value {
+            w.field("touchpadValue", v, f[8].ty)?;
+        }
+        if let Some(v) = &self.thumbstick_value {
+            w.field("thumbstickValue", v, f[9].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ControllerState {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::CONTROLLER_STATE).fields;
+        let mut trigger = None;
+        let mut squeeze = None;
+        let mut touchpad = None;
+        let mut thumbstick = None;
+        let mut a_button = None;
+        let mut b_button = None;
+        let mut trigger_value = None;
+        let mut squeeze_value = None;
+        let mut touchpad_value = None;
+        let mut thumbstick_value = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "trigger" => r.field(&mut trigger, f[0].ty)?,
+                "squeeze" => r.field(&mut squeeze, f[1].ty)?,
+                "touchpad" => r.field(&mut touchpad, f[2].ty)?,
+                "thumbstick" => r.field(&mut thumbstick, f[3].ty)?,
+                "aButton" => r.field(&mut a_button, f[4].ty)?,
+                "bButton" => r.field(&mut b_button, f[5].ty)?,
+                "triggerValue" => r.field(&mut trigger_value, f[6].ty)?,
+                "squeezeValue" => r.field(&mut squeeze_value, f[7].ty)?,
+                "touchpadValue" => r.field(&mut touchpad_value, f[8].ty)?,
+                "thumbstickValue" => r.field(&mut thumbstick_value, f[9].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(ControllerState {
+            trigger,
+            squeeze,
+            touchpad,
+            thumbstick,
+            a_button,
+            b_button,
+            trigger_value,
+            squeeze_value,
+            touchpad_value,
+            thumbstick_value,
+            extra,
+        })
+    }
+}
+
 /// The payload of CONTROLLER_MOVE. A side is present only when that controller is tracked.
 ///
 /// Open: fields the spec does not declare are kept in `extra`.
@@ -2969,6 +5165,63 @@ impl Typed for ControllerMoveValue {
     const TYPE: &'static Named = &schema::CONTROLLER_MOVE_VALUE;
 }
 
+impl Encode for ControllerMoveValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::CONTROLLER_MOVE_VALUE);
+        let f = record.fields;
+        w.record(
+            usize::from(self.left.is_some())
+                + usize::from(self.right.is_some())
+                + usize::from(self.left_state.is_some())
+                + usize::from(self.right_state.is_some())
+                + self.extra.len(),
+        )?;
+        if let Some(v) = &self.left {
+            w.field("left", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.right {
+            w.field("right", v, f[1].ty)?;
+        }
+        if let Some(v) = &self.left_state {
+            w.field("leftState", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.right_state {
+            w.field("rightState", v, f[3].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ControllerMoveValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::CONTROLLER_MOVE_VALUE).fields;
+        let mut left = None;
+        let mut right = None;
+        let mut left_state = None;
+        let mut right_state = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "left" => r.field(&mut left, f[0].ty)?,
+                "right" => r.field(&mut right, f[1].ty)?,
+                "leftState" => r.field(&mut left_state, f[2].ty)?,
+                "rightState" => r.field(&mut right_state, f[3].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(ControllerMoveValue {
+            left,
+            right,
+            left_state,
+            right_state,
+            extra,
+        })
+    }
+}
+
 /// One tracked body joint.
 ///
 /// Open: fields the spec does not declare are kept in `extra`.
@@ -3006,6 +5259,36 @@ impl ToValue for BodyJoint {
 
 impl Typed for BodyJoint {
     const TYPE: &'static Named = &schema::BODY_JOINT;
+}
+
+impl Encode for BodyJoint {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::BODY_JOINT);
+        let f = record.fields;
+        w.record(usize::from(self.matrix.is_some()) + self.extra.len())?;
+        if let Some(v) = &self.matrix {
+            w.field("matrix", v, f[0].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for BodyJoint {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::BODY_JOINT).fields;
+        let mut matrix = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "matrix" => r.field(&mut matrix, f[0].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(BodyJoint { matrix, extra })
+    }
 }
 
 /// The payload of BODY_TRACKING_MOVE: every tracked joint, keyed by its WebXR `XRBodyJoint` name (`hips`,
@@ -3065,6 +5348,49 @@ impl ToValue for TimelineStepValue {
 
 impl Typed for TimelineStepValue {
     const TYPE: &'static Named = &schema::TIMELINE_STEP_VALUE;
+}
+
+impl Encode for TimelineStepValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::TIMELINE_STEP_VALUE);
+        let f = record.fields;
+        w.record(1 + usize::from(self.elapsed_time.is_some()) + usize::from(self.delta.is_some()) + self.extra.len())?;
+        w.field("step", &self.step, f[0].ty)?;
+        if let Some(v) = &self.elapsed_time {
+            w.field("elapsedTime", v, f[1].ty)?;
+        }
+        if let Some(v) = &self.delta {
+            w.field("delta", v, f[2].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for TimelineStepValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::TIMELINE_STEP_VALUE).fields;
+        let mut step = None;
+        let mut elapsed_time = None;
+        let mut delta = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "step" => r.field(&mut step, f[0].ty)?,
+                "elapsedTime" => r.field(&mut elapsed_time, f[1].ty)?,
+                "delta" => r.field(&mut delta, f[2].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(TimelineStepValue {
+            step: step.ok_or(Defect)?,
+            elapsed_time,
+            delta,
+            extra,
+        })
+    }
 }
 
 /// The payload of the keyboard events (KeyDown, KeyUp, KeyPress): the fields of the browser's `KeyboardEvent`.
@@ -3160,6 +5486,85 @@ impl Typed for KeyboardValue {
     const TYPE: &'static Named = &schema::KEYBOARD_VALUE;
 }
 
+impl Encode for KeyboardValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::KEYBOARD_VALUE);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.shift_key.is_some())
+                + usize::from(self.ctrl_key.is_some())
+                + usize::from(self.alt_key.is_some())
+                + usize::from(self.meta_key.is_some())
+                + usize::from(self.repeat.is_some())
+                + usize::from(self.is_composing.is_some())
+                + self.extra.len(),
+        )?;
+        w.field("key", &self.key, f[0].ty)?;
+        w.field("code", &self.code, f[1].ty)?;
+        if let Some(v) = &self.shift_key {
+            w.field("shiftKey", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.ctrl_key {
+            w.field("ctrlKey", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.alt_key {
+            w.field("altKey", v, f[4].ty)?;
+        }
+        if let Some(v) = &self.meta_key {
+            w.field("metaKey", v, f[5].ty)?;
+        }
+        if let Some(v) = &self.repeat {
+            w.field("repeat", v, f[6].ty)?;
+        }
+        if let Some(v) = &self.is_composing {
+            w.field("isComposing", v, f[7].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for KeyboardValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::KEYBOARD_VALUE).fields;
+        let mut key = None;
+        let mut code = None;
+        let mut shift_key = None;
+        let mut ctrl_key = None;
+        let mut alt_key = None;
+        let mut meta_key = None;
+        let mut repeat = None;
+        let mut is_composing = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "key" => r.field(&mut key, f[0].ty)?,
+                "code" => r.field(&mut code, f[1].ty)?,
+                "shiftKey" => r.field(&mut shift_key, f[2].ty)?,
+                "ctrlKey" => r.field(&mut ctrl_key, f[3].ty)?,
+                "altKey" => r.field(&mut alt_key, f[4].ty)?,
+                "metaKey" => r.field(&mut meta_key, f[5].ty)?,
+                "repeat" => r.field(&mut repeat, f[6].ty)?,
+                "isComposing" => r.field(&mut is_composing, f[7].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(KeyboardValue {
+            key: key.ok_or(Defect)?,
+            code: code.ok_or(Defect)?,
+            shift_key,
+            ctrl_key,
+            alt_key,
+            meta_key,
+            repeat,
+            is_composing,
+            extra,
+        })
+    }
+}
+
 /// The payload of GrabRenderResponse: the grabbed frame. A `CameraView` sends `dpr, width, height, frame` and
 /// `depthFrame` when it renders depth; the `GrabRender` component sends `dpr, delta, width, height, frame`.
 ///
@@ -3232,6 +5637,61 @@ impl Typed for GrabRenderResponseValue {
     const TYPE: &'static Named = &schema::GRAB_RENDER_RESPONSE_VALUE;
 }
 
+impl Encode for GrabRenderResponseValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::GRAB_RENDER_RESPONSE_VALUE);
+        let f = record.fields;
+        w.record(4 + usize::from(self.depth_frame.is_some()) + usize::from(self.delta.is_some()) + self.extra.len())?;
+        w.field("dpr", &self.dpr, f[0].ty)?;
+        w.field("width", &self.width, f[1].ty)?;
+        w.field("height", &self.height, f[2].ty)?;
+        w.field("frame", &self.frame, f[3].ty)?;
+        if let Some(v) = &self.depth_frame {
+            w.field("depthFrame", v, f[4].ty)?;
+        }
+        if let Some(v) = &self.delta {
+            w.field("delta", v, f[5].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for GrabRenderResponseValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::GRAB_RENDER_RESPONSE_VALUE).fields;
+        let mut dpr = None;
+        let mut width = None;
+        let mut height = None;
+        let mut frame = None;
+        let mut depth_frame = None;
+        let mut delta = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "dpr" => r.field(&mut dpr, f[0].ty)?,
+                "width" => r.field(&mut width, f[1].ty)?,
+                "height" => r.field(&mut height, f[2].ty)?,
+                "frame" => r.field(&mut frame, f[3].ty)?,
+                "depthFrame" => r.field(&mut depth_frame, f[4].ty)?,
+                "delta" => r.field(&mut delta, f[5].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(GrabRenderResponseValue {
+            dpr: dpr.ok_or(Defect)?,
+            width: width.ok_or(Defect)?,
+            height: height.ok_or(Defect)?,
+            frame: frame.ok_or(Defect)?,
+            depth_frame,
+            delta,
+            extra,
+        })
+    }
+}
+
 /// The payload of MjRenderResponse: the rendered MuJoCo camera view.
 ///
 /// Open: fields the spec does not declare are kept in `extra`.
@@ -3288,6 +5748,45 @@ impl ToValue for MjRenderResponseValue {
 
 impl Typed for MjRenderResponseValue {
     const TYPE: &'static Named = &schema::MJ_RENDER_RESPONSE_VALUE;
+}
+
+impl Encode for MjRenderResponseValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::MJ_RENDER_RESPONSE_VALUE);
+        let f = record.fields;
+        w.record(usize::from(self.frame.is_some()) + usize::from(self.depth_frame.is_some()) + self.extra.len())?;
+        if let Some(v) = &self.frame {
+            w.field("frame", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.depth_frame {
+            w.field("depthFrame", v, f[1].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for MjRenderResponseValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::MJ_RENDER_RESPONSE_VALUE).fields;
+        let mut frame = None;
+        let mut depth_frame = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "frame" => r.field(&mut frame, f[0].ty)?,
+                "depthFrame" => r.field(&mut depth_frame, f[1].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(MjRenderResponseValue {
+            frame,
+            depth_frame,
+            extra,
+        })
+    }
 }
 
 /// One mesh found by WebXR mesh detection.
@@ -3359,6 +5858,63 @@ impl Typed for WebXRMesh {
     const TYPE: &'static Named = &schema::WEB_XR_MESH;
 }
 
+impl Encode for WebXRMesh {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::WEB_XR_MESH);
+        let f = record.fields;
+        w.record(
+            usize::from(self.vertices.is_some())
+                + usize::from(self.indices.is_some())
+                + usize::from(self.semantic_label.is_some())
+                + usize::from(self.matrix.is_some())
+                + self.extra.len(),
+        )?;
+        if let Some(v) = &self.vertices {
+            w.field("vertices", v, f[0].ty)?;
+        }
+        if let Some(v) = &self.indices {
+            w.field("indices", v, f[1].ty)?;
+        }
+        if let Some(v) = &self.semantic_label {
+            w.field("semanticLabel", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.matrix {
+            w.field("matrix", v, f[3].ty)?;
+        }
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for WebXRMesh {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::WEB_XR_MESH).fields;
+        let mut vertices = None;
+        let mut indices = None;
+        let mut semantic_label = None;
+        let mut matrix = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "vertices" => r.field(&mut vertices, f[0].ty)?,
+                "indices" => r.field(&mut indices, f[1].ty)?,
+                "semanticLabel" => r.field(&mut semantic_label, f[2].ty)?,
+                "matrix" => r.field(&mut matrix, f[3].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(WebXRMesh {
+            vertices,
+            indices,
+            semantic_label,
+            matrix,
+            extra,
+        })
+    }
+}
+
 /// The payload of GetWebXRMeshResponse (and of the `WEBXR_MESH_UPDATE` event the component sends by itself).
 ///
 /// Open: fields the spec does not declare are kept in `extra`.
@@ -3393,6 +5949,37 @@ impl ToValue for GetWebXRMeshResponseValue {
 
 impl Typed for GetWebXRMeshResponseValue {
     const TYPE: &'static Named = &schema::GET_WEB_XR_MESH_RESPONSE_VALUE;
+}
+
+impl Encode for GetWebXRMeshResponseValue {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::GET_WEB_XR_MESH_RESPONSE_VALUE);
+        let f = record.fields;
+        w.record(1 + self.extra.len())?;
+        w.field("meshes", &self.meshes, f[0].ty)?;
+        w.extra(&self.extra, f)?;
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for GetWebXRMeshResponseValue {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&schema::GET_WEB_XR_MESH_RESPONSE_VALUE).fields;
+        let mut meshes = None;
+        let mut extra = Map::new();
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "meshes" => r.field(&mut meshes, f[0].ty)?,
+                other => r.extra(&mut extra, other)?,
+            }
+        }
+        r.end();
+        Ok(GetWebXRMeshResponseValue {
+            meshes: meshes.ok_or(Defect)?,
+            extra,
+        })
+    }
 }
 
 /// INIT: the first event of a connection. The browser sends only `{etype: "INIT"}`, with no `ts` and no value; the
@@ -3463,6 +6050,66 @@ impl Typed for InitEvent {
     const TYPE: &'static Named = &schema::INIT_EVENT;
 }
 
+impl Encode for InitEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::INIT_EVENT);
+        let f = record.fields;
+        w.record(
+            1 + usize::from(self.ts.is_some())
+                + usize::from(self.value.is_some())
+                + usize::from(self.key.is_some())
+                + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        if let Some(v) = &self.value {
+            w.field("value", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for InitEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::INIT_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(InitEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// CAMERA_MOVE: the user moved a camera. The scene's orbit camera sends `{camera: …}` under the key `defaultCamera`,
 /// without `ts`; a `CameraView` sends `{matrix}` under its own key, with `ts`.
 ///
@@ -3525,6 +6172,61 @@ impl ToValue for CameraMoveEvent {
 
 impl Typed for CameraMoveEvent {
     const TYPE: &'static Named = &schema::CAMERA_MOVE_EVENT;
+}
+
+impl Encode for CameraMoveEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::CAMERA_MOVE_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for CameraMoveEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::CAMERA_MOVE_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(CameraMoveEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
 }
 
 /// CAMERA_VIEW: a `CameraView` streaming with `stream="frame"` sends each rendered frame, at most `fps` times a second.
@@ -3590,6 +6292,61 @@ impl Typed for CameraViewEvent {
     const TYPE: &'static Named = &schema::CAMERA_VIEW_EVENT;
 }
 
+impl Encode for CameraViewEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::CAMERA_VIEW_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for CameraViewEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::CAMERA_VIEW_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(CameraViewEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// OBJECT_MOVE: the user is dragging a movable element; sent on every drag update.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/ObjectMoveEvent`.
@@ -3653,6 +6410,61 @@ impl Typed for ObjectMoveEvent {
     const TYPE: &'static Named = &schema::OBJECT_MOVE_EVENT;
 }
 
+impl Encode for ObjectMoveEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::OBJECT_MOVE_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ObjectMoveEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::OBJECT_MOVE_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(ObjectMoveEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// OBJECT_MOVE_END: the user let go of a movable element.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/ObjectMoveEndEvent`.
@@ -3714,6 +6526,61 @@ impl ToValue for ObjectMoveEndEvent {
 
 impl Typed for ObjectMoveEndEvent {
     const TYPE: &'static Named = &schema::OBJECT_MOVE_END_EVENT;
+}
+
+impl Encode for ObjectMoveEndEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::OBJECT_MOVE_END_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ObjectMoveEndEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::OBJECT_MOVE_END_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(ObjectMoveEndEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
 }
 
 /// CLICK: a click on a `Button` (no value) or on an `Img` (where it landed). The browser sends it without `ts`.
@@ -3782,6 +6649,66 @@ impl Typed for ClickEvent {
     const TYPE: &'static Named = &schema::CLICK_EVENT;
 }
 
+impl Encode for ClickEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::CLICK_EVENT);
+        let f = record.fields;
+        w.record(
+            1 + usize::from(self.ts.is_some())
+                + usize::from(self.value.is_some())
+                + usize::from(self.key.is_some())
+                + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        if let Some(v) = &self.value {
+            w.field("value", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ClickEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::CLICK_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(ClickEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// INPUT: the user submitted an `Input` text box (Enter without Shift).
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/InputEvent`.
@@ -3843,6 +6770,61 @@ impl ToValue for InputEvent {
 
 impl Typed for InputEvent {
     const TYPE: &'static Named = &schema::INPUT_EVENT;
+}
+
+impl Encode for InputEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::INPUT_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for InputEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::INPUT_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(InputEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
 }
 
 /// UPLOAD: a file submitted through `ImageUpload`.
@@ -3909,6 +6891,61 @@ impl Typed for UploadEvent {
     const TYPE: &'static Named = &schema::UPLOAD_EVENT;
 }
 
+impl Encode for UploadEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::UPLOAD_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for UploadEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::UPLOAD_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(UploadEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// SNAPSHOT: a screenshot of the scene canvas, taken by the `Download` component.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/SnapshotEvent`.
@@ -3970,6 +7007,61 @@ impl ToValue for SnapshotEvent {
 
 impl Typed for SnapshotEvent {
     const TYPE: &'static Named = &schema::SNAPSHOT_EVENT;
+}
+
+impl Encode for SnapshotEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::SNAPSHOT_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for SnapshotEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::SNAPSHOT_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(SnapshotEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
 }
 
 /// LOAD: a data-loading component finished loading.
@@ -4035,6 +7127,61 @@ impl Typed for LoadEvent {
     const TYPE: &'static Named = &schema::LOAD_EVENT;
 }
 
+impl Encode for LoadEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::LOAD_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for LoadEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::LOAD_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(LoadEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// GAMEPADS: the state of the first connected gamepad, sent on every change.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/GamepadsEvent`.
@@ -4096,6 +7243,61 @@ impl ToValue for GamepadsEvent {
 
 impl Typed for GamepadsEvent {
     const TYPE: &'static Named = &schema::GAMEPADS_EVENT;
+}
+
+impl Encode for GamepadsEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::GAMEPADS_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for GamepadsEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::GAMEPADS_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(GamepadsEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
 }
 
 /// HAND_MOVE: WebXR hand-tracking poses from the `Hands` component (with `stream=True`; key `hands` by default).
@@ -4161,6 +7363,61 @@ impl Typed for HandMoveEvent {
     const TYPE: &'static Named = &schema::HAND_MOVE_EVENT;
 }
 
+impl Encode for HandMoveEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::HAND_MOVE_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for HandMoveEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::HAND_MOVE_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(HandMoveEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// CONTROLLER_MOVE: WebXR motion-controller poses and buttons from `MotionControllers` (with `stream=True`).
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/ControllerMoveEvent`.
@@ -4222,6 +7479,61 @@ impl ToValue for ControllerMoveEvent {
 
 impl Typed for ControllerMoveEvent {
     const TYPE: &'static Named = &schema::CONTROLLER_MOVE_EVENT;
+}
+
+impl Encode for ControllerMoveEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::CONTROLLER_MOVE_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for ControllerMoveEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::CONTROLLER_MOVE_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(ControllerMoveEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
 }
 
 /// BODY_TRACKING_MOVE: WebXR body-tracking joints from the `Bodies` component (with `stream=True`; experimental, Quest
@@ -4288,6 +7600,61 @@ impl Typed for BodyTrackingMoveEvent {
     const TYPE: &'static Named = &schema::BODY_TRACKING_MOVE_EVENT;
 }
 
+impl Encode for BodyTrackingMoveEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::BODY_TRACKING_MOVE_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for BodyTrackingMoveEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::BODY_TRACKING_MOVE_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(BodyTrackingMoveEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// TIMELINE_STEP: the step of `TimelineControls` changed, by scrubbing or during playback. The browser sends it without
 /// `ts`.
 ///
@@ -4350,6 +7717,61 @@ impl ToValue for TimelineStepEvent {
 
 impl Typed for TimelineStepEvent {
     const TYPE: &'static Named = &schema::TIMELINE_STEP_EVENT;
+}
+
+impl Encode for TimelineStepEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::TIMELINE_STEP_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for TimelineStepEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::TIMELINE_STEP_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(TimelineStepEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
 }
 
 /// KeyDown: a key went down (repeated while held) in the browser, reported by `KeyboardMonitor` with `enableKeyDown`
@@ -4416,6 +7838,61 @@ impl Typed for KeyDownEvent {
     const TYPE: &'static Named = &schema::KEY_DOWN_EVENT;
 }
 
+impl Encode for KeyDownEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::KEY_DOWN_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for KeyDownEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::KEY_DOWN_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(KeyDownEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// KeyUp: a key was released in the browser, reported by `KeyboardMonitor` with `enableKeyUp` (key `keyboard-monitor`
 /// in the docs). The etype is written in camel case, exactly as the browser sends it.
 ///
@@ -4478,6 +7955,61 @@ impl ToValue for KeyUpEvent {
 
 impl Typed for KeyUpEvent {
     const TYPE: &'static Named = &schema::KEY_UP_EVENT;
+}
+
+impl Encode for KeyUpEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::KEY_UP_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for KeyUpEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::KEY_UP_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(KeyUpEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
 }
 
 /// KeyPress: a key that produces a character was pressed in the browser, reported by `KeyboardMonitor` with
@@ -4545,6 +8077,61 @@ impl Typed for KeyPressEvent {
     const TYPE: &'static Named = &schema::KEY_PRESS_EVENT;
 }
 
+impl Encode for KeyPressEvent {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::KEY_PRESS_EVENT);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for KeyPressEvent {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::KEY_PRESS_EVENT);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(KeyPressEvent {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// The browser's answer to GRAB_RENDER: a ClientEvent whose etype is the request's `rtype`,
 /// `GRAB_RENDER_RESPONSE@{uuid}`, with the request's `key` echoed. (When a request has no `rtype` the browser falls
 /// back to a bare `GRAB_RENDER_RESPONSE`, which this type does not match.)
@@ -4605,6 +8192,61 @@ impl Typed for GrabRenderResponse {
     const TYPE: &'static Named = &schema::GRAB_RENDER_RESPONSE;
 }
 
+impl Encode for GrabRenderResponse {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::GRAB_RENDER_RESPONSE);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for GrabRenderResponse {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::GRAB_RENDER_RESPONSE);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(GrabRenderResponse {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// The browser's answer to MJ_STEP, with etype `MJ_STEP_RESPONSE@{uuid}`.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/MjStepResponse`.
@@ -4661,6 +8303,61 @@ impl ToValue for MjStepResponse {
 
 impl Typed for MjStepResponse {
     const TYPE: &'static Named = &schema::MJ_STEP_RESPONSE;
+}
+
+impl Encode for MjStepResponse {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::MJ_STEP_RESPONSE);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for MjStepResponse {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::MJ_STEP_RESPONSE);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(MjStepResponse {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
 }
 
 /// The browser's answer to MJ_RENDER, with etype `MJ_RENDER_RESPONSE@{uuid}`.
@@ -4721,6 +8418,61 @@ impl Typed for MjRenderResponse {
     const TYPE: &'static Named = &schema::MJ_RENDER_RESPONSE;
 }
 
+impl Encode for MjRenderResponse {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::MJ_RENDER_RESPONSE);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for MjRenderResponse {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::MJ_RENDER_RESPONSE);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(MjRenderResponse {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
+}
+
 /// The browser's answer to GET_WEBXR_MESH, with etype `GET_WEBXR_MESH_RESPONSE@{uuid}`.
 ///
 /// Generated from `protocol/vmp.schema.json#/$defs/GetWebXRMeshResponse`.
@@ -4777,6 +8529,61 @@ impl ToValue for GetWebXRMeshResponse {
 
 impl Typed for GetWebXRMeshResponse {
     const TYPE: &'static Named = &schema::GET_WEB_XR_MESH_RESPONSE;
+}
+
+impl Encode for GetWebXRMeshResponse {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let record = record_of(&schema::GET_WEB_XR_MESH_RESPONSE);
+        let f = record.fields;
+        w.record(
+            2 + usize::from(self.ts.is_some()) + usize::from(self.key.is_some()) + usize::from(self.rtype.is_some()),
+        )?;
+        if let Some(v) = &self.ts {
+            w.field("ts", v, f[0].ty)?;
+        }
+        w.field("etype", &self.etype, f[1].ty)?;
+        etype_fits(&record.event, &self.etype)?;
+        w.field("value", &self.value, f[2].ty)?;
+        if let Some(v) = &self.key {
+            w.field("key", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.rtype {
+            w.field("rtype", v, f[4].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for GetWebXRMeshResponse {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let record = record_of(&schema::GET_WEB_XR_MESH_RESPONSE);
+        let f = record.fields;
+        let mut ts = None;
+        let mut etype = None;
+        let mut value = None;
+        let mut key = None;
+        let mut rtype = None;
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "ts" => r.field(&mut ts, f[0].ty)?,
+                "etype" => r.field(&mut etype, f[1].ty)?,
+                "value" => r.field(&mut value, f[2].ty)?,
+                "key" => r.field(&mut key, f[3].ty)?,
+                "rtype" => r.field(&mut rtype, f[4].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        etype_fits(&record.event, etype.as_deref().ok_or(Defect)?)?;
+        Ok(GetWebXRMeshResponse {
+            ts,
+            etype: etype.ok_or(Defect)?,
+            value: value.ok_or(Defect)?,
+            key,
+            rtype,
+        })
+    }
 }
 
 /// A message of one of the types the spec's selection rules (§4.6) pick: a catalogued event, `RpcResponse`, or the base

@@ -60,10 +60,21 @@ impl StrType {
         min_length: None,
         max_length: None,
     };
+
+    /// Whether every string fits (no constraint at all).
+    #[inline]
+    pub fn is_any(&self) -> bool {
+        self.constant.is_none()
+            && self.one_of.is_none()
+            && self.pattern.is_none()
+            && self.min_length.is_none()
+            && self.max_length.is_none()
+    }
 }
 
-/// A regular expression of the spec (ECMAScript syntax; the spec's patterns are in the subset the `regex` crate
-/// reads the same way), compiled on first use.
+/// A regular expression of the spec (ECMAScript syntax), compiled on first use. The spec's patterns are in the
+/// subset the `regex` crate reads the same way but for `.`, which in ECMA-262 matches no line terminator (`\n`,
+/// `\r`, U+2028, U+2029) and in `regex` only excludes `\n`: it is translated before compiling.
 #[derive(Debug)]
 pub struct Pattern {
     pub source: &'static str,
@@ -81,11 +92,31 @@ impl Pattern {
     pub fn is_match(&self, s: &str) -> bool {
         self.compiled
             .get_or_init(|| {
-                Regex::new(self.source)
+                Regex::new(&ecma_dots(self.source))
                     .unwrap_or_else(|e| panic!("the spec's pattern {:?} does not compile: {e}", self.source))
             })
             .is_match(s)
     }
+}
+
+/// `source` with each `.` outside a character class written as ECMA-262 means it: any character but a line
+/// terminator.
+fn ecma_dots(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let (mut escaped, mut in_class) = (false, false);
+    for c in source.chars() {
+        match c {
+            '.' if !escaped && !in_class => out.push_str(r"[^\n\r\u{2028}\u{2029}]"),
+            _ => out.push(c),
+        }
+        match c {
+            '\\' if !escaped => escaped = true,
+            '[' if !escaped => (in_class, escaped) = (true, false),
+            ']' if !escaped => (in_class, escaped) = (false, false),
+            _ => escaped = false,
+        }
+    }
+    out
 }
 
 #[derive(Debug)]
@@ -193,5 +224,23 @@ pub fn resolve(ty: Type) -> Resolved {
             Type::Named(Named::Alias(a)) => cur = a.ty,
             other => return Resolved::Type(other),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pattern;
+
+    #[test]
+    fn dots_match_no_line_terminator_as_in_ecma_262() {
+        static ANY: Pattern = Pattern::new("^.+$");
+        assert!(ANY.is_match("UPDATE"));
+        for terminator in ["\n", "\r", "A\u{2028}B", "\u{2029}"] {
+            assert!(!ANY.is_match(terminator), "{terminator:?}");
+        }
+        // Escaped, or inside a class, a dot is a dot.
+        static DOTS: Pattern = Pattern::new(r"^\.[.]$");
+        assert!(DOTS.is_match(".."));
+        assert!(!DOTS.is_match("ab"));
     }
 }

@@ -59,8 +59,10 @@ class RpcCorrelator(Generic[M]):
     """Pairs responses with requests. Call :meth:`expect` before sending the request (so a fast response cannot be
     missed) and hand every incoming message to :meth:`deliver`::
 
-        reply = rpc.expect(request["rtype"], timeout=5.0)
-        await ws.send(encode(GrabRenderRequest, request))
+        request = grab_render_request({"quality": 0.9}, key="DEFAULT")
+        reply = rpc.expect(request.rtype, timeout=5.0)
+        await ws.send(request.to_msgpack())
+        # the socket's receive loop does: rpc.deliver(decode_message(frame, schema.MESSAGES)[1])
         result = await reply  # RpcResult, or raises RpcTimeout / RpcCancelled
     """
 

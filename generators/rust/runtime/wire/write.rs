@@ -1,11 +1,8 @@
-//! The writer: a value's canonical bytes (spec §3), through `rmp::encode`'s primitives.
+//! The writer: a value's canonical bytes (spec §3): the smallest header of every item.
 
 use super::enter;
 use crate::runtime::error::{Error, ErrorKind, Result};
 use crate::runtime::value::{Map, Value, INT_MAX, INT_MIN};
-
-// Writing into a `Vec<u8>` cannot fail (`std::io::Write for Vec<u8>` never errors), so the `Result`s of
-// `rmp::encode` calls below are discarded with `let _ =`.
 
 /// Writes `value`'s canonical encoding (spec §3) to `out`: integers in their smallest form (unsigned family
 /// for values >= 0), float32 as `ca` and float64 as `cb` with their bits, smallest `str`/`bin`/array/map headers,
@@ -15,7 +12,7 @@ use crate::runtime::value::{Map, Value, INT_MAX, INT_MIN};
 /// `DepthExceeded` (checked before descending); a `str`, `bin`, array or map longer than 2^32-1 is
 /// `InvalidValue`. Errors carry the path of the offending value. On error `out` holds a partial encoding.
 pub fn write_value(out: &mut Vec<u8>, value: &Value) -> Result<()> {
-    write_nested(out, value, 0)
+    write_at(out, value, 0)
 }
 
 /// The canonical encoding of `value` (see [`write_value`]).
@@ -27,7 +24,7 @@ pub fn encode_value(value: &Value) -> Result<Vec<u8>> {
 
 /// Writes `value`, which sits inside `depth` containers. Recursion is bounded: a container at depth 512 is refused
 /// before anything inside it is visited.
-fn write_nested(out: &mut Vec<u8>, value: &Value, depth: usize) -> Result<()> {
+pub(crate) fn write_at(out: &mut Vec<u8>, value: &Value, depth: usize) -> Result<()> {
     match value {
         Value::Nil => write_nil(out),
         Value::Bool(b) => write_bool(out, *b),
@@ -40,7 +37,7 @@ fn write_nested(out: &mut Vec<u8>, value: &Value, depth: usize) -> Result<()> {
             enter(depth)?;
             write_array_len(out, items.len())?;
             for (i, item) in items.iter().enumerate() {
-                write_nested(out, item, depth + 1).map_err(|e| e.in_index(i))?;
+                write_at(out, item, depth + 1).map_err(|e| e.in_index(i))?;
             }
         }
         Value::Map(map) => {
@@ -59,7 +56,7 @@ fn write_map(out: &mut Vec<u8>, map: &Map, depth: usize) -> Result<()> {
     write_map_len(out, map.len())?;
     for (key, item) in map.iter() {
         write_str(out, key)?;
-        write_nested(out, item, depth + 1).map_err(|e| e.in_key(key))?;
+        write_at(out, item, depth + 1).map_err(|e| e.in_key(key))?;
     }
     Ok(())
 }
@@ -108,51 +105,113 @@ fn out_of_range(v: i128) -> Error {
 }
 
 /// Writes a non-negative integer in its smallest form (positive fixint, `cc`..`cf`).
+#[inline]
 pub fn write_u64(out: &mut Vec<u8>, v: u64) {
-    let _ = rmp::encode::write_uint(out, v);
+    if v < 0x80 {
+        out.push(v as u8);
+    } else if v <= 0xff {
+        out.extend_from_slice(&[0xcc, v as u8]);
+    } else if v <= 0xffff {
+        head(out, 0xcd, &(v as u16).to_be_bytes());
+    } else if v <= 0xffff_ffff {
+        head(out, 0xce, &(v as u32).to_be_bytes());
+    } else {
+        head(out, 0xcf, &v.to_be_bytes());
+    }
 }
 
 /// Writes an integer in its smallest form: the unsigned family for values >= 0, the signed one below.
+#[inline]
 pub fn write_i64(out: &mut Vec<u8>, v: i64) {
-    let _ = rmp::encode::write_sint(out, v);
+    if v >= 0 {
+        write_u64(out, v as u64);
+    } else if v >= -32 {
+        out.push(v as u8);
+    } else if v >= i64::from(i8::MIN) {
+        out.extend_from_slice(&[0xd0, v as u8]);
+    } else if v >= i64::from(i16::MIN) {
+        head(out, 0xd1, &(v as i16).to_be_bytes());
+    } else if v >= i64::from(i32::MIN) {
+        head(out, 0xd2, &(v as i32).to_be_bytes());
+    } else {
+        head(out, 0xd3, &v.to_be_bytes());
+    }
 }
 
 /// Writes a float32 (`ca` + its 4 bytes, bit-exact).
+#[inline]
 pub fn write_f32(out: &mut Vec<u8>, v: f32) {
-    let _ = rmp::encode::write_f32(out, v);
+    head(out, 0xca, &v.to_bits().to_be_bytes());
 }
 
 /// Writes a float64 (`cb` + its 8 bytes, bit-exact).
+#[inline]
 pub fn write_f64(out: &mut Vec<u8>, v: f64) {
-    let _ = rmp::encode::write_f64(out, v);
+    head(out, 0xcb, &v.to_bits().to_be_bytes());
 }
 
 /// Writes a `str` with the smallest header (fixstr, `d9`, `da`, `db`).
+#[inline]
 pub fn write_str(out: &mut Vec<u8>, s: &str) -> Result<()> {
     let len = length(s.len(), "str")?;
-    let _ = rmp::encode::write_str_len(out, len);
+    if len < 32 {
+        out.push(0xa0 | len as u8);
+    } else {
+        sized(out, [0xd9, 0xda, 0xdb], len);
+    }
     out.extend_from_slice(s.as_bytes());
     Ok(())
 }
 
 /// Writes a `bin` with the smallest header (`c4`, `c5`, `c6`).
+#[inline]
 pub fn write_bin(out: &mut Vec<u8>, b: &[u8]) -> Result<()> {
     let len = length(b.len(), "bin")?;
-    let _ = rmp::encode::write_bin_len(out, len);
+    sized(out, [0xc4, 0xc5, 0xc6], len);
     out.extend_from_slice(b);
     Ok(())
 }
 
 /// Writes the smallest array header for `len` items (fixarray, `dc`, `dd`).
+#[inline]
 pub fn write_array_len(out: &mut Vec<u8>, len: usize) -> Result<()> {
     let len = length(len, "array")?;
-    let _ = rmp::encode::write_array_len(out, len);
+    if len < 16 {
+        out.push(0x90 | len as u8);
+    } else {
+        sized(out, [0, 0xdc, 0xdd], len);
+    }
     Ok(())
 }
 
 /// Writes the smallest map header for `len` entries (fixmap, `de`, `df`).
+#[inline]
 pub fn write_map_len(out: &mut Vec<u8>, len: usize) -> Result<()> {
     let len = length(len, "map")?;
-    let _ = rmp::encode::write_map_len(out, len);
+    if len < 16 {
+        out.push(0x80 | len as u8);
+    } else {
+        sized(out, [0, 0xde, 0xdf], len);
+    }
     Ok(())
+}
+
+/// A format byte and its big-endian payload.
+#[inline]
+fn head(out: &mut Vec<u8>, marker: u8, bytes: &[u8]) {
+    out.push(marker);
+    out.extend_from_slice(bytes);
+}
+
+/// The smallest of three headers with an 8-, 16- and 32-bit length (`markers`; arrays and maps have no 8-bit
+/// one and are never asked for it).
+#[inline]
+fn sized(out: &mut Vec<u8>, markers: [u8; 3], len: u32) {
+    if len <= 0xff && markers[0] != 0 {
+        out.extend_from_slice(&[markers[0], len as u8]);
+    } else if len <= 0xffff {
+        head(out, markers[1], &(len as u16).to_be_bytes());
+    } else {
+        head(out, markers[2], &len.to_be_bytes());
+    }
 }

@@ -24,6 +24,7 @@ pub use super::ndarray::{ArrayKind, NdArray};
 pub use super::registry::{CustomZData, Registry};
 pub use super::safetensors::Safetensors;
 pub use image::{Image, ImageFormat};
+pub(crate) use read::array_from_parts;
 pub use read::is_known_ztype;
 
 use read::{bytes_field, compat_dtype, known_fields, missing, read_array, read_compat, read_image};

@@ -21,8 +21,8 @@ pub fn check(ty: Type, value: Value, options: &DecodeOptions) -> Result<Value> {
     check_at(ty, value, options, 0)
 }
 
-/// `depth`: the number of containers around `value`.
-fn check_at(ty: Type, value: Value, options: &DecodeOptions, depth: usize) -> Result<Value> {
+/// [`check`] of a value inside `depth` containers.
+pub(super) fn check_at(ty: Type, value: Value, options: &DecodeOptions, depth: usize) -> Result<Value> {
     match ty {
         Type::Int { min, max } => check_int(value, min, max).map(Value::Int),
         Type::Float(FloatWidth::F64) => to_f64(value).map(Value::F64),
@@ -74,7 +74,7 @@ fn check_at(ty: Type, value: Value, options: &DecodeOptions, depth: usize) -> Re
 }
 
 /// A free-form value: kept as it is, except that maps with a string `ztype` become ZData, at any depth.
-fn check_any(value: Value, options: &DecodeOptions, depth: usize) -> Result<Value> {
+pub(super) fn check_any(value: Value, options: &DecodeOptions, depth: usize) -> Result<Value> {
     match value {
         Value::Int(i) => check_int_range(i, INT_MIN, INT_MAX).map(|()| value),
         Value::Array(mut items) => {

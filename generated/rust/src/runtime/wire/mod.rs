@@ -14,9 +14,8 @@
 //! `Value::Ext`, accepts any value as a key and repeated keys, keeps invalid UTF-8 inside `Utf8String`, and leaves
 //! trailing bytes to the caller; every one of those would need a second pass over the tree, which cannot recover
 //! offsets; (3) the limits of §2.5: `rmpv` recurses with its own depth counter, where VMP needs exactly 512
-//! containers with the error at the 513th, from an explicit stack. The writer, on the other hand, uses
-//! `rmp::encode`'s primitives: they pick the smallest form exactly as §3 requires (unsigned family for values >= 0,
-//! smallest length headers).
+//! containers with the error at the 513th, from an explicit stack. The writer picks the smallest form
+//! exactly as §3 requires (unsigned family for values >= 0, smallest length headers).
 
 use super::error::{Error, ErrorKind, Result};
 
@@ -25,7 +24,9 @@ mod read;
 mod tests;
 mod write;
 
+pub(crate) use read::read_at;
 pub use read::{format_name, read};
+pub(crate) use write::write_at;
 pub use write::{
     encode_value, write_array_len, write_bin, write_bool, write_f32, write_f64, write_i64, write_int, write_map_len,
     write_nil, write_str, write_u64, write_value,

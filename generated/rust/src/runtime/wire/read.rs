@@ -24,15 +24,22 @@ const HASHED_KEYS_FROM: usize = 16;
 /// path); a 513th nested container is `DepthExceeded`. Every error carries the offset of the item in which it was
 /// detected and the path of that item. `bin` values share `frame`'s buffer.
 pub fn read(frame: &Bytes) -> Result<Value> {
-    Reader {
-        frame,
-        buf: frame.as_ref(),
-        pos: 0,
-        stack: Vec::new(),
-        reserved: 0,
-        hasher: None,
+    let (value, end) = Reader::new(frame, 0, 0).run()?;
+    let left = frame.len() - end;
+    if left > 0 {
+        let message = format!("{left} byte{} after the value", if left == 1 { "" } else { "s" });
+        return Err(Error::new(ErrorKind::TrailingBytes, message)
+            .with_offset(end)
+            .with_path(Vec::new()));
     }
-    .run()
+    Ok(value)
+}
+
+/// Reads the one MessagePack object that starts at `pos` in `frame`, inside `depth` enclosing containers (for the
+/// depth limit); returns it and the offset after it. Errors as [`read`]'s, with offsets in `frame` and paths
+/// relative to the object.
+pub(crate) fn read_at(frame: &Bytes, pos: usize, depth: usize) -> Result<(Value, usize)> {
+    Reader::new(frame, pos, depth).run()
 }
 
 /// An open container: the items read so far, the declared count and the slots reserved up front.
@@ -57,6 +64,8 @@ struct Reader<'a> {
     frame: &'a Bytes,
     buf: &'a [u8],
     pos: usize,
+    /// The containers around the object being read, outside this reader (`read_at`).
+    outer: usize,
     stack: Vec<Frame>,
     /// Slots reserved up front by the open containers. A container reserves room for at most as many items as
     /// the remaining bytes could hold minus what the open containers already reserved, so nested hostile headers
@@ -128,8 +137,21 @@ fn be(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
 }
 
-impl Reader<'_> {
-    fn run(mut self) -> Result<Value> {
+impl<'a> Reader<'a> {
+    fn new(frame: &'a Bytes, pos: usize, outer: usize) -> Self {
+        Reader {
+            frame,
+            buf: frame.as_ref(),
+            pos,
+            outer,
+            stack: Vec::new(),
+            reserved: 0,
+            hasher: None,
+        }
+    }
+
+    /// Reads the object at `pos`; returns it and the offset after it.
+    fn run(mut self) -> Result<(Value, usize)> {
         loop {
             if let Some(Frame::Map { key: None, .. }) = self.stack.last() {
                 let key = self.read_key()?;
@@ -144,7 +166,7 @@ impl Reader<'_> {
             // Hand the value to its container, closing every container it completes.
             loop {
                 let complete = match self.stack.last_mut() {
-                    None => return self.finish(value),
+                    None => return Ok((value, self.pos)),
                     Some(Frame::Array { items, len, .. }) => {
                         items.push(value);
                         items.len() == *len
@@ -368,17 +390,7 @@ impl Reader<'_> {
 
     #[inline]
     fn check_depth(&self, start: usize) -> Result<()> {
-        enter(self.stack.len()).map_err(|e| e.with_offset(start).with_path(self.path()))
-    }
-
-    /// The root value is complete: nothing may follow it.
-    fn finish(&self, value: Value) -> Result<Value> {
-        let left = self.buf.len() - self.pos;
-        if left > 0 {
-            let message = format!("{left} byte{} after the value", if left == 1 { "" } else { "s" });
-            return Err(self.fail(ErrorKind::TrailingBytes, message, self.pos));
-        }
-        Ok(value)
+        enter(self.outer + self.stack.len()).map_err(|e| e.with_offset(start).with_path(self.path()))
     }
 
     /// Where the reader is: the index of the item being read in each open array and the key whose value is being

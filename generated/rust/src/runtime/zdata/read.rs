@@ -75,8 +75,6 @@ pub(super) fn read_shape(items: &[Value]) -> Result<(Vec<u64>, u64)> {
         .in_key("shape"));
     }
     let mut shape = Vec::with_capacity(items.len());
-    let mut product: Option<u64> = Some(1);
-    let mut zero = false;
     for (i, item) in items.iter().enumerate() {
         let d = dimension(item).ok_or_else(|| {
             Error::new(
@@ -86,22 +84,35 @@ pub(super) fn read_shape(items: &[Value]) -> Result<(Vec<u64>, u64)> {
             .in_index(i)
             .in_key("shape")
         })?;
-        zero |= d == 0;
-        product = product.and_then(|p| p.checked_mul(d));
         shape.push(d);
     }
-    let count = match (zero, product) {
-        (true, _) => 0,
-        (false, Some(p)) => p,
-        (false, None) => {
-            return Err(Error::new(
-                ErrorKind::InvalidShape,
-                "the product of the dimensions overflows 64 bits",
-            )
-            .in_key("shape"))
-        }
-    };
+    let count = element_count(&shape)?;
     Ok((shape, count))
+}
+
+/// The number of elements of a shape: 0 when a dimension is 0, else the product, which must fit 64 bits.
+fn element_count(shape: &[u64]) -> Result<u64> {
+    if shape.contains(&0) {
+        return Ok(0);
+    }
+    shape.iter().try_fold(1u64, |p, &d| p.checked_mul(d)).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidShape,
+            "the product of the dimensions overflows 64 bits",
+        )
+        .in_key("shape")
+    })
+}
+
+/// An array from the entries of its canonical map, already taken apart (the codec's direct reader): the checks
+/// of [`read_array`] past the entries' types.
+pub(crate) fn array_from_parts(kind: ArrayKind, b: Bytes, dtype: &str, shape: Vec<u64>) -> Result<NdArray> {
+    if shape.len() > MAX_DIMS {
+        return Err(Error::new(ErrorKind::InvalidShape, "too many dimensions").in_key("shape"));
+    }
+    let (dtype, order) = Dtype::parse(dtype).map_err(|e| e.in_key("dtype"))?;
+    let count = element_count(&shape)?;
+    Ok(make_array(dtype, order, shape, count, b)?.with_kind(kind))
 }
 
 /// The array over `b`: `ShapeMismatch` / bool `InvalidValue` at `b`; big-endian elements swapped into a copy.

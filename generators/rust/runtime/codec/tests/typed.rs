@@ -44,6 +44,62 @@ impl ToValue for Sample {
     }
 }
 
+impl Encode for Sample {
+    fn encode(&self, _ty: Type, w: &mut Writer<'_>) -> Fast<()> {
+        let f = record_of(&SAMPLE).fields;
+        let present = [
+            self.name.is_some(),
+            self.opt.is_some(),
+            self.any.is_some(),
+            self.f.is_some(),
+        ];
+        w.record(2 + present.iter().filter(|&&p| p).count())?;
+        w.field("n", &self.n, f[0].ty)?;
+        w.field("x", &self.x, f[1].ty)?;
+        if let Some(v) = &self.name {
+            w.field("name", v, f[2].ty)?;
+        }
+        if let Some(v) = &self.opt {
+            w.field("opt", v, f[3].ty)?;
+        }
+        if let Some(v) = &self.any {
+            w.field("any", v, f[4].ty)?;
+        }
+        if let Some(v) = &self.f {
+            w.field("f", v, f[5].ty)?;
+        }
+        w.end();
+        Ok(())
+    }
+}
+
+impl Decode for Sample {
+    fn decode(r: &mut Cursor<'_>, _ty: Type) -> Fast<Self> {
+        let f = record_of(&SAMPLE).fields;
+        let (mut n, mut x, mut name, mut opt, mut any, mut f32_) = (None, None, None, None, None, None);
+        for _ in 0..r.map()? {
+            match r.str()? {
+                "n" => r.field(&mut n, f[0].ty)?,
+                "x" => r.field(&mut x, f[1].ty)?,
+                "name" => r.field(&mut name, f[2].ty)?,
+                "opt" => r.field(&mut opt, f[3].ty)?,
+                "any" => r.field(&mut any, f[4].ty)?,
+                "f" => r.field(&mut f32_, f[5].ty)?,
+                _ => return Err(Defect),
+            }
+        }
+        r.end();
+        Ok(Sample {
+            n: n.ok_or(Defect)?,
+            x: x.ok_or(Defect)?,
+            name,
+            opt,
+            any,
+            f: f32_,
+        })
+    }
+}
+
 impl Typed for Sample {
     const TYPE: &'static Named = &SAMPLE;
 }

@@ -464,6 +464,7 @@ const INT: Type = Type::Int { min: 0, max: 255 };
 const F64: Type = Type::Float(FloatWidth::F64);
 const F32: Type = Type::Float(FloatWidth::F32);
 
+mod direct;
 mod free_form;
 mod messages;
 mod records;

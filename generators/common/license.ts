@@ -1,4 +1,5 @@
-MIT License
+/** The license every generated package ships as its LICENSE file (the same as the toolchain's: MIT). */
+export const LICENSE_TEXT = `MIT License
 
 Copyright (c) the vmp-protocol authors
 
@@ -19,3 +20,4 @@ AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
 LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
 OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 SOFTWARE.
+`;
