@@ -51,6 +51,32 @@ def snake(name: str) -> str:
     return s + "_" if keyword.iskeyword(s) else s
 
 
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema (ECMA-262) pattern compiled for Python, as the emitter writes it: outside a character class,
+    ``.`` excludes every line terminator and ``$`` is the end of the input."""
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+            out.append(c)
+        elif c == "[":
+            in_class = True
+            out.append(c)
+        elif c == ".":
+            out.append("[^\\n\\r\\u2028\\u2029]")
+        elif c == "$":
+            out.append("\\Z")
+        else:
+            out.append(c)
+        i += 1
+    return re.compile("".join(out))
+
+
 class Catalogue:
     def __init__(self, path: Path) -> None:
         self.schema = json.loads(path.read_text())
@@ -84,7 +110,7 @@ class Catalogue:
             event = EventInfo(
                 envelope=ev["envelope"],
                 etype=et.get("const"),
-                etype_pattern=re.compile(pat) if pat is not None and "const" not in et else None,
+                etype_pattern=ecma_regex(pat) if pat is not None and "const" not in et else None,
             )
         return RecordDesc(
             name=name,
@@ -129,7 +155,7 @@ class Catalogue:
             return StringType(
                 const=node.get("const"),
                 enum=tuple(enum) if enum is not None else None,
-                pattern=re.compile(pat) if pat is not None else None,
+                pattern=ecma_regex(pat) if pat is not None else None,
                 min_length=node.get("minLength"),
                 max_length=node.get("maxLength"),
             )

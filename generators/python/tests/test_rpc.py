@@ -70,7 +70,9 @@ def test_the_correlator_docstring_example_runs() -> None:
             async def send(self, frame: bytes) -> None:
                 _, request = decode_message(frame, schema.MESSAGES)
                 value = {"dpr": 1.0, "width": 1, "height": 1, "frame": b"\xff\xd8\xff\xd9"}
-                rpc.deliver(decode_message(grab_render_response(request, value).to_msgpack(), schema.MESSAGES)[1])
+                rpc.deliver(
+                    decode_message(grab_render_response(request, value).to_msgpack(), schema.MESSAGES)[1]
+                )
 
         ws = Socket()
         request = grab_render_request({"quality": 0.9}, key="DEFAULT")
