@@ -17,6 +17,12 @@ function edited(name: string, edit: (spec: any) => void): string {
   return path;
 }
 
+/** The spec's version, and the next minor and major ones (so the test holds after any version bump). */
+const VERSION: string = JSON.parse(readFileSync("protocol/vmp.schema.json", "utf8"))["x-vmp-version"];
+const [MAJOR, MINOR] = VERSION.split(".").map(Number) as [number, number];
+const NEXT_MINOR = `${MAJOR}.${MINOR + 1}.0`;
+const NEXT_MAJOR = `${MAJOR + 1}.0.0`;
+
 const removeFn = (spec: any) => {
   delete spec.$defs.TimeoutData.properties.fn;
   spec.$defs.TimeoutData.required = spec.$defs.TimeoutData.required.filter((f: string) => f !== "fn");
@@ -43,29 +49,29 @@ describe("vmp breaking", () => {
     const next = edited("minor.json", (s) => {
       removeFn(s);
       s.$defs.RemoveData.properties.extra = { type: "boolean" };
-      s["x-vmp-version"] = "1.1.0";
+      s["x-vmp-version"] = NEXT_MINOR;
     });
     const r = await run(["breaking", "--against", "protocol/vmp.schema.json", "--spec", next]);
     expect(r.code).toBe(1);
     expect(r.out).toContain("wire-breaking (1):\n  field-removed: TimeoutData.fn was removed (/$defs/TimeoutData/properties/fn)\n");
     expect(r.out).toContain("compatible (1):\n  field-added-optional: RemoveData.extra was added (optional)");
     expect(r.out).toMatch(/TimeoutEvent example 0: InvalidValue at data\.fn: unknown field "fn"/);
-    expect(r.out).toContain("x-vmp-version 1.0.0 -> 1.1.0: NOT announced: these changes need a major version (SPEC §11.3)");
+    expect(r.out).toContain(`x-vmp-version ${VERSION} -> ${NEXT_MINOR}: NOT announced: these changes need a major version (SPEC §11.3)`);
   });
 
   it("passes the same break under a major version, and additions under a minor one", async () => {
     const major = edited("major.json", (s) => {
       removeFn(s);
-      s["x-vmp-version"] = "2.0.0";
+      s["x-vmp-version"] = NEXT_MAJOR;
     });
     expect((await run(["breaking", "--against", "protocol/vmp.schema.json", "--spec", major])).code).toBe(0);
     const minor = edited("add.json", (s) => {
       s.$defs.RemoveData.properties.extra = { type: "boolean" };
-      s["x-vmp-version"] = "1.1.0";
+      s["x-vmp-version"] = NEXT_MINOR;
     });
     const r = await run(["breaking", "--against", "protocol/vmp.schema.json", "--spec", minor, "--json"]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ from: "1.0.0", to: "1.1.0", needed: "minor", announced: true, changes: [{ kind: "field-added-optional", class: "compatible" }] });
+    expect(JSON.parse(r.out)).toMatchObject({ from: VERSION, to: NEXT_MINOR, needed: "minor", announced: true, changes: [{ kind: "field-added-optional", class: "compatible" }] });
   });
 
   it("says plainly when --against is neither a file nor a revision", async () => {
