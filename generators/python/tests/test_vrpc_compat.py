@@ -105,3 +105,60 @@ def test_patch_props_round_trip() -> None:
     assert patch["position"] == [1.0, 0.0, 0.0]
     assert patch.tag is UNSET
     assert ElementPatch.from_msgpack(patch.to_msgpack()) == patch
+
+
+def test_vrpc_py_factories_run_unchanged() -> None:
+    """vrpc-py's factory calls, as its users write them (plain dicts and lists), each encodes and decodes back.
+
+    One difference is documented: ``add_event``/``upsert_event`` leave ``to`` out unless it is given (vrpc-py wrote
+    ``"children"``); nil or absent means the scene root.
+    """
+    from vmp_protocol import decode_message, encode_value, schema
+    from vmp_protocol.events import (
+        add_event,
+        create_client_event,
+        create_rpc_request,
+        create_rpc_response,
+        create_server_event,
+        remove_event,
+        timeout_event,
+        update_event,
+        upsert_event,
+    )
+
+    box = {"tag": "Box", "key": "box1", "position": [0.0, 0.1, 0.0]}
+    messages = [
+        set_event({"tag": "Scene", "key": "root", "children": [box]}, ts=1),
+        add_event([Element(**box)], to="children", ts=1),
+        update_event([ElementPatch(key="box1", position=[1.0, 0.0, 0.0])], ts=1),
+        upsert_event([Element(**box)], to="children", ts=1),
+        remove_event(["box1", "box2"], ts=1),
+        timeout_event(1.5, "updateScene", ts=1),
+        create_client_event("CLICK", key="btn", ts=1),
+        create_server_event("HELLO", {"n": 1}, ts=1),
+        create_rpc_request("CAMERA:main", "rpc-123", args=[1, 2], kwargs={"duration": 1.5}, ts=1),
+        create_rpc_response("rpc-123", data={"position": [1, 2, 3]}, ts=1),
+    ]
+    etypes = []
+    for msg in messages:
+        frame = msg.to_msgpack()
+        desc, again = decode_message(frame, schema.MESSAGES)
+        assert again.to_msgpack() == frame, desc.name
+        etypes.append(again.etype)
+    assert etypes == [
+        "SET",
+        "ADD",
+        "UPDATE",
+        "UPSERT",
+        "REMOVE",
+        "TIMEOUT",
+        "CLICK",
+        "HELLO",
+        "CAMERA:main",
+        "rpc-123",
+    ]
+    # TIMEOUT's timeout is a float field: 1.5 is float64 on the wire (cb 3f f8 …), as vrpc-py writes it.
+    assert "cb3ff8000000000000" in messages[5].to_msgpack().hex()
+    # The response always carries ok and error (nil on success), as vrpc-py's does.
+    assert messages[9].to_dict()["ok"] is True and messages[9].to_dict()["error"] is None
+    assert encode_value(messages[9].to_dict()) == messages[9].to_msgpack()
