@@ -37,8 +37,29 @@ impl From<usize> for PathSeg {
     }
 }
 
-/// Formats a path as the spec writes it (§8.1): `data.nodes[3].b`, `data["odd key"]`, `(root)` when empty.
+/// Paths longer than this print their first and last halves around a count (SPEC §8.1 rule 3).
+const MAX_PRINTED_SEGMENTS: usize = 24;
+
+/// Formats a path as the spec writes it (§8.1): `data.nodes[3].b`, `data["odd key"]`, `(root)` when empty; a path
+/// of more than 24 segments as its first 12 and last 12 around `…(N more)…`.
 pub fn format_path(path: &[PathSeg]) -> String {
+    if path.is_empty() {
+        return "(root)".to_owned();
+    }
+    if path.len() > MAX_PRINTED_SEGMENTS {
+        let half = MAX_PRINTED_SEGMENTS / 2;
+        let more = path.len() - MAX_PRINTED_SEGMENTS;
+        return format!(
+            "{}…({more} more)…{}",
+            format_path(&path[..half]),
+            format_segments(&path[path.len() - half..])
+        );
+    }
+    format_segments(path)
+}
+
+/// Every segment of a path, never shortened (what tests compare whole paths with).
+pub(crate) fn format_segments(path: &[PathSeg]) -> String {
     if path.is_empty() {
         return "(root)".to_owned();
     }
@@ -181,6 +202,20 @@ mod tests {
         assert_eq!(format_path(&[PathSeg::from("data"), PathSeg::from("0")]), "data[\"0\"]");
         assert_eq!(format_path(&[PathSeg::from(1)]), "[1]");
         assert_eq!(format_path(&[PathSeg::from("a\"\n")]), "[\"a\\\"\\n\"]");
+    }
+
+    #[test]
+    fn long_paths_keep_their_ends() {
+        let deep = vec![PathSeg::from(0); 512];
+        let twelve = "[0]".repeat(12);
+        assert_eq!(format_path(&deep), format!("{twelve}…(488 more)…{twelve}"));
+        let mut keyed = vec![PathSeg::from("data"); 13];
+        keyed.extend(vec![PathSeg::from("b"); 12]);
+        assert_eq!(
+            format_path(&keyed),
+            format!("{}…(1 more)…{}", ["data"; 12].join("."), ["b"; 12].join("."))
+        );
+        assert_eq!(format_path(&deep[..24]), "[0]".repeat(24));
     }
 
     #[test]

@@ -27,7 +27,11 @@ fn rd(h: &str) -> Value {
 fn fails(h: &str, kind: ErrorKind, offset: usize, path: &str) {
     let e = read(&hex(h)).expect_err(h);
     assert_eq!(
-        (e.kind(), e.offset(), e.path_string().as_str()),
+        (
+            e.kind(),
+            e.offset(),
+            crate::runtime::error::format_segments(e.path()).as_str()
+        ),
         (kind, Some(offset), path),
         "{h}: {e}"
     );
