@@ -179,7 +179,18 @@ export function decodeMessage<M = unknown>(
   messages: MessageDescs<M>,
   options?: DecodeOptions,
 ): { type: RecordDesc; value: M } {
-  const type = selectMessage(bytes, messages);
+  let type: RecordDesc;
+  try {
+    type = selectMessage(bytes, messages);
+  } catch (e) {
+    // A failed selection is a schema error: a wire error anywhere in the frame comes first (spec §8.1).
+    if (e instanceof VmpError && e.offset === undefined) {
+      const scan = new Reader(bytes);
+      scan.skip(scan.next());
+      scan.finish();
+    }
+    throw e;
+  }
   return { type, value: decode(type, bytes, options) as M };
 }
 

@@ -431,3 +431,14 @@ describe("encode's shared buffer", () => {
     expect(toHex(encodeValue("a"))).toBe("a1 61");
   });
 });
+
+describe("decodeMessage and several defects (spec §8.1 rule 4)", () => {
+  it.each([
+    ["91d40000", "UnsupportedExt at [0]"], // not a map, and an ext inside: the wire error wins
+    ["9192", "Truncated at [0][0]"],
+    ["91c0", "WrongType at (root)"],
+    ["81a16101", "MissingField at etype"],
+  ])("%s is %s", (frame, expected) => {
+    expect(failure(() => decodeMessage(hex(frame), MESSAGES))).toBe(expected);
+  });
+});
