@@ -3,7 +3,7 @@
  * registry (generators/registry.ts). A binding joins the suite by registering there (and by a failure list
  * `conformance/failures/<name>.txt`); conformance/README.md says what the testee must do.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { LANGUAGES as REGISTERED, type TesteeCommand } from "../../generators/registry.js";
 
@@ -43,11 +43,26 @@ export function buildProblem(lang: Language, cwd: string): string | undefined {
   if (lang.requires.length === 0) return undefined; // a --testee command: nothing to compare its sources with
   const at = (f: string) => (isAbsolute(f) ? f : join(cwd, f));
   const built = lang.requires.map((f) => [f, statSync(at(f)).mtimeMs] as const).reduce((a, b) => (b[1] < a[1] ? b : a));
-  for (const source of lang.sources ?? []) {
-    const newer = newerThan(at(source), built[1]);
+  // A build tool's dep-info beside the file (`vmp-testee.d`, as cargo writes it) lists exactly the sources that
+  // went into it: code behind a feature the testee does not enable is then not a reason to rebuild.
+  const depInfo = `${at(built[0])}.d`;
+  const sources = existsSync(depInfo) ? depInfoSources(readFileSync(depInfo, "utf8")) : (lang.sources ?? []).map(at);
+  for (const source of sources) {
+    const newer = newerThan(source, built[1]);
     if (newer !== undefined) return `${relative(cwd, newer)} changed after ${built[0]} was built; rebuild it with: ${lang.build}`;
   }
   return undefined;
+}
+
+/** The prerequisites of a Makefile-style dep-info file (`target: dep dep …`, spaces in names escaped). */
+function depInfoSources(text: string): string[] {
+  const rule = text.split("\n").find((line) => line.includes(": "));
+  if (rule === undefined) return [];
+  return rule
+    .slice(rule.indexOf(": ") + 2)
+    .split(/(?<!\\) /)
+    .filter((f) => f !== "")
+    .map((f) => f.replace(/\\ /g, " "));
 }
 
 /** Build outputs and caches, never sources. */

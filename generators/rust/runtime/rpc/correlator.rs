@@ -60,13 +60,15 @@ impl<M: RpcMessage> RpcCorrelator<M> {
         }
         let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
         let (sender, receiver) = oneshot::channel();
-        pending.insert(rtype.clone(), Entry { id, sender });
+        let timeout = timeout.map(|t| (t, Instant::now().checked_add(t)));
+        let deadline = timeout.and_then(|(_, deadline)| deadline);
+        pending.insert(rtype.clone(), Entry { id, sender, deadline });
         drop(pending);
         Ok(PendingResponse {
             rtype,
             id,
             receiver,
-            timeout: timeout.map(|t| (t, Instant::now().checked_add(t))),
+            timeout,
             sleep: None,
             shared: Arc::downgrade(&self.shared),
             done: false,
@@ -83,7 +85,19 @@ impl<M: RpcMessage> RpcCorrelator<M> {
     /// handle as an ordinary message.
     pub fn dispatch_or_return(&self, message: M) -> Result<(), M> {
         let entry = match message.etype() {
-            Some(etype) => self.shared.lock().remove(etype),
+            Some(etype) => {
+                let mut pending = self.shared.lock();
+                // Past its deadline the request has timed out, whether or not its future has noticed yet: the
+                // response is late and dropped; the registration stays for the future to end with its timeout.
+                if pending
+                    .get(etype)
+                    .and_then(|e| e.deadline)
+                    .is_some_and(|d| Instant::now() >= d)
+                {
+                    return Err(message);
+                }
+                pending.remove(etype)
+            }
             None => None,
         };
         let Some(entry) = entry else { return Err(message) };

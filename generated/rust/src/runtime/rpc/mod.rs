@@ -125,6 +125,9 @@ struct Entry<M> {
     /// Tells this registration apart from a later one under the same `rtype`.
     id: u64,
     sender: oneshot::Sender<Reply<M>>,
+    /// When the request times out (`None`: never). A response dispatched after it is late, even before the
+    /// pending future is polled again (spec §6.3).
+    deadline: Option<tokio::time::Instant>,
 }
 
 struct Shared<M> {

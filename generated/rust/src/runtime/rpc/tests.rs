@@ -78,6 +78,28 @@ async fn a_timeout_is_its_own_outcome_and_late_responses_are_dropped() {
 }
 
 #[tokio::test]
+async fn a_response_after_the_deadline_is_late_even_before_the_next_poll() {
+    let rpc = RpcCorrelator::<Value>::new();
+    let reply = rpc.expect("GRAB_RENDER_RESPONSE@v", Some(20 * MS)).unwrap();
+    // Nobody polls the future while the clock passes the deadline.
+    std::thread::sleep(30 * MS);
+    let late = response("GRAB_RENDER_RESPONSE@v", true, Value::Nil);
+    assert_eq!(
+        rpc.dispatch_or_return(late.clone()),
+        Err(late),
+        "past its deadline the request has timed out"
+    );
+    assert_eq!(
+        reply.await.unwrap_err(),
+        RpcError::Timeout {
+            rtype: "GRAB_RENDER_RESPONSE@v".into(),
+            timeout: 20 * MS
+        }
+    );
+    assert!(rpc.is_empty());
+}
+
+#[tokio::test]
 async fn cancel_ends_a_request_with_its_own_outcome() {
     let rpc = RpcCorrelator::<Value>::new();
     let reply = rpc.expect("R_RESPONSE@1", None).unwrap();
