@@ -4,6 +4,7 @@
  * record and union the explicit `FromValue`/`ToValue`/`Typed` impls the MessagePack path goes through. Then
  * `KnownMessage`, the message types `decode_message` tells apart.
  */
+import { protocolOf } from "../../core/src/ir/protocol.js";
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile, Printable } from "../common/printer.js";
 import { provenance } from "../common/text.js";
@@ -26,9 +27,9 @@ import {
 
 const SERDE = "crate::runtime::value_serde";
 
-/** The catalogue: the message types that are not themselves envelopes. */
-export function catalogue(ir: Ir): RecordDef[] {
-  return ir.messages.filter((m) => m.event!.envelope !== m.name);
+/** The catalogue: the message types that are not themselves envelopes (the IR's protocol facts). */
+export function catalogue(ir: Ir): readonly RecordDef[] {
+  return protocolOf(ir).catalogue;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile } from "../common/printer.js";
 import { compare } from "../common/printer.js";
 import type { Ir } from "../../core/src/ir/types.js";
-import { catalogue } from "./emit-types.js";
+import { protocolOf } from "../../core/src/ir/protocol.js";
 import { join, printDoc, tsFile } from "./file.js";
 import type { TsNames } from "./names.js";
 
@@ -18,8 +18,7 @@ export function emitIndex(ir: Ir, names: TsNames, runtimeModules: readonly strin
   const types = [...[...ir.types.values()].map((t) => names.type(t.name)), names.knownMessage, names.decodedMessage, names.messageTypes, names.messageTypeName];
   f.print("export type { ", join(types, ", "), ' } from "./types.js";');
   f.print('export * as schema from "./schema.js";');
-  const envelopes = ir.messages.filter((m) => m.event!.envelope === m.name && m.name !== "Message");
-  const factories = [...catalogue(ir), ...envelopes].map((m) => names.factory(m.name));
+  const factories = protocolOf(ir).factories.map((p) => names.factory(p.message.name));
   f.print("export { ", join(factories, ", "), ' } from "./events.js";');
   f.print('export { validate } from "./validate.js";');
   // The runtime's own index decides its public surface when there is one; otherwise every runtime module is.

@@ -3,6 +3,7 @@
  * interfaces for records (wire names as property names), literal `etype`s, string unions for enums, aliases for
  * the rest; then the message union and the map of message types.
  */
+import { protocolOf } from "../../core/src/ir/protocol.js";
 import type { HeaderSource } from "../common/header.js";
 import type { GeneratedFile } from "../common/printer.js";
 import { provenance } from "../common/text.js";
@@ -72,9 +73,9 @@ function printAlias(f: GeneratedFile, a: AliasDef, ctx: TypeContext, see: string
   f.print("export type ", ctx.names.type(a.name), " = ", typeExpr(a.type, ctx), ";");
 }
 
-/** The catalogue: the message types that are not themselves envelopes. */
-export function catalogue(ir: Ir): RecordDef[] {
-  return ir.messages.filter((m) => m.event!.envelope !== m.name);
+/** The catalogue: the message types that are not themselves envelopes (the IR's protocol facts). */
+export function catalogue(ir: Ir): readonly RecordDef[] {
+  return protocolOf(ir).catalogue;
 }
 
 /**
