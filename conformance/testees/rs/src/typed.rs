@@ -9,7 +9,7 @@
 use bytes::Bytes;
 use indexmap::IndexMap;
 use vmp_protocol::runtime::json::push_js_string;
-use vmp_protocol::{ToValue, Value};
+use vmp_protocol::{CompactString, ToValue, Value};
 
 use crate::json::{from_hex, hex, Json};
 
@@ -80,7 +80,7 @@ fn write_f32(out: &mut String, n: f32) {
     }
 }
 
-fn write_map(out: &mut String, entries: &[(String, Value)]) {
+fn write_map(out: &mut String, entries: &[(CompactString, Value)]) {
     let map_form = entries.iter().any(|(k, _)| needs_map_form(k));
     if map_form {
         out.push_str("{\"$map\":[");
@@ -156,7 +156,7 @@ pub fn from_typed(j: &Json) -> Result<Value, BadRequest> {
     match j {
         Json::Null => Ok(Value::Nil),
         Json::Bool(b) => Ok(Value::Bool(*b)),
-        Json::Str(s) => Ok(Value::Str(s.clone())),
+        Json::Str(s) => Ok(Value::Str(s.as_str().into())),
         Json::Num(text) => {
             if text.contains(['.', 'e', 'E']) {
                 return Err(BadRequest(format!(
