@@ -184,6 +184,41 @@ describe("NDArray", () => {
   });
 });
 
+describe("canonical arrays", () => {
+  const ZTYPE = "a5 7a 74 79 70 65 ad 6e 75 6d 70 79 2e 6e 64 61 72 72 61 79";
+  const B = "a1 62 c4 0c 00 00 80 3f 00 00 00 40 00 00 40 40";
+  const DTYPE = "a5 64 74 79 70 65";
+  const SHAPE = "a5 73 68 61 70 65";
+  const F32 = "a7 66 6c 6f 61 74 33 32";
+
+  it("reads the canonical entries and every other valid form of them (spec §3.11, §7.2) alike", () => {
+    const forms = [
+      F32_ARRAY,
+      `84 ${B} ${DTYPE} ${F32} ${SHAPE} 91 03 ${ZTYPE}`, // ztype last
+      `84 ${ZTYPE} ${B} ${DTYPE} d9 07 66 6c 6f 61 74 33 32 ${SHAPE} 91 03`, // dtype as str8
+      `84 ${ZTYPE} ${B} ${DTYPE} ${F32} ${SHAPE} 91 cc 03`, // a dim as uint8
+      `84 ${ZTYPE} ${B} ${DTYPE} a3 3c 66 34 ${SHAPE} 91 03`, // numpy's <f4
+      `84 ${ZTYPE} a1 62 c4 0c 3f 80 00 00 40 00 00 00 40 40 00 00 ${DTYPE} a3 3e 66 34 ${SHAPE} 91 03`, // >f4
+    ];
+    for (const form of forms) {
+      const array = decodeValue(hex(form)) as NDArray<"float32">;
+      expect(array, form).toBeInstanceOf(NDArray);
+      expect([array.ztype, array.dtype, array.shape, [...array.data]], form).toEqual([
+        "numpy.ndarray",
+        "float32",
+        [3],
+        [1, 2, 3],
+      ]);
+    }
+  });
+
+  it("opens the shape as the 512th container at most (spec §2.5)", () => {
+    const nested = (arrays: number) => hex(`${"91 ".repeat(arrays)}${F32_ARRAY}`);
+    expect(() => decodeValue(nested(510))).not.toThrow(); // 510 arrays, the map, its shape: 512
+    expect(failure(() => decodeValue(nested(511))).split(" ")[0]).toBe("DepthExceeded");
+  });
+});
+
 describe("images", () => {
   it("sniffs the format and keeps the bytes and a format entry as received", () => {
     const png = hex("89 50 4e 47 0d 0a 1a 0a 00");
