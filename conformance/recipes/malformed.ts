@@ -98,6 +98,9 @@ function keys(): InvalidRecipe[] {
     invalid("key.duplicate", "the same key twice", hex("82a16101a16102"), "DuplicateKey"),
     invalid("key.duplicate.nested", "a duplicate inside a nested map: the path names the map, the message the key", hex("81a16182a178c0a178c0"), "DuplicateKey", { path: ["a"] }),
     invalid("key.duplicate.non-adjacent", "duplicates need not be adjacent", hex("83a16101a16202a16103"), "DuplicateKey"),
+    invalid("key.duplicate.status-entry", "vrpc-py's status entry ok: true written twice in a catalogued response: an entry read as absent (SPEC §4.4) is still an entry, and a repeated key is DuplicateKey at the map (SPEC §2.4, §8.2)",
+      w().fixmap(5).fixstr("ts").uint64(1700000000000).fixstr("etype").fixstr("MJ_STEP_RESPONSE@u-2").fixstr("ok").true().fixstr("ok").true().fixstr("value").nil(),
+      "DuplicateKey", { type: "MjStepResponse", path: [] }),
   ];
 }
 

@@ -4,8 +4,9 @@
  * and a float64 ts; the vuer server writes `ts, data, etype`, puts `uuid` first on its RPCs and packs every float
  * as float32; Swift writes ts as int64; vrpc-ts writes typed arrays as `{ztype: "Float32Array", b, length}`.
  */
-import { bin, f32, f64Bits, type Value } from "../../reference/src/value/model.js";
-import { hex, js, valid, type ManifestRecipe, type ValidRecipe } from "../src/recipe.js";
+import { bin, f32, f64, f64Bits, type Value } from "../../reference/src/value/model.js";
+import { RawWriter } from "../../reference/src/wire/raw.js";
+import { hex, invalid, js, valid, type ManifestRecipe, type ValidRecipe, type VectorRecipe } from "../src/recipe.js";
 import { ndarray } from "./zdata.js";
 
 const TS = 1700000000000;
@@ -93,6 +94,89 @@ function vuer(): ValidRecipe[] {
   ];
 }
 
+/**
+ * The upstream RPC response helpers on catalogued responses (SPEC §4.4, status entries) and vrpc-ts's wrapped
+ * Uint8Array where bytes are declared (SPEC §7.6). Each frame is written form by form as the helper writes it:
+ * vrpc-py `create_rpc_response` gives a fixmap `ts, etype, ok, error, value` with float64 floats and `error` nil;
+ * vrpc-ts `createRPCResponse` gives map16 `ts, etype, data, value, ok, error` with the unset ones nil, a float64
+ * ts and integral numbers as integers, and wraps every Uint8Array as a map16 `{ztype: "Uint8Array", b, length}`.
+ */
+function responses(): VectorRecipe[] {
+  const MJ = "MJ_STEP_RESPONSE@u-2";
+  const GRAB = "GRAB_RENDER_RESPONSE@u-1";
+  const jpeg = hex("ffd8ffd9");
+  const w = () => new RawWriter();
+  /** vrpc-py: fixmap, ts as uint64, then etype, ok, error (nil unless given), and the result in value. */
+  const py = (etype: string, ok: boolean, error: string | null, value: (r: RawWriter) => RawWriter) => {
+    const r = w().fixmap(5).fixstr("ts").uint64(TS).fixstr("etype").fixstr(etype).fixstr("ok");
+    (ok ? r.true() : r.false()).fixstr("error");
+    (error === null ? r.nil() : r.fixstr(error)).fixstr("value");
+    return value(r);
+  };
+  /** vrpc-ts: map16, ts as float64, etype, then data and value (nil when unset), ok true and error nil. */
+  const ts = (etype: string, data: ((r: RawWriter) => RawWriter) | null, value: ((r: RawWriter) => RawWriter) | null) => {
+    const r = w().map16(6).fixstr("ts").float64(TS).fixstr("etype").fixstr(etype).fixstr("data");
+    (data === null ? r.nil() : data(r)).fixstr("value");
+    return (value === null ? r.nil() : value(r)).fixstr("ok").true().fixstr("error").nil();
+  };
+  /** `{qpos: [0.5, 1]}`: 0.5 as float64 (both write float64), 1 an integer (a Python int, an integral JS number). */
+  const qpos = (header: (r: RawWriter) => RawWriter) => (r: RawWriter) => header(r).fixstr("qpos").fixarray(2).float64(0.5).fixint(1);
+  /** vrpc-ts's Uint8Array ZData: `{ztype: "Uint8Array", b, length}`, map16, with `length` given. */
+  const u8 = (r: RawWriter, bytes: Uint8Array, length: number, ztype = "Uint8Array") =>
+    r.map16(3).fixstr("ztype").fixstr(ztype).fixstr("b").bin8(bytes).fixstr("length").fixint(length);
+  /** GRAB_RENDER's value as the browser's camera view builds it (dpr, width, height, frame): vrpc-py's or vrpc-ts's. */
+  const grabValue = (from: "py" | "ts") => (r: RawWriter) => {
+    const v = from === "py" ? r.fixmap(4).fixstr("dpr").float64(2) : r.map16(4).fixstr("dpr").fixint(2);
+    v.fixstr("width").uint16(640).fixstr("height").uint16(480).fixstr("frame");
+    return from === "py" ? v.bin8(jpeg) : u8(v, jpeg, 4);
+  };
+  const cameraView = (frame: (r: RawWriter) => RawWriter) =>
+    frame(
+      w().map16(4).fixstr("ts").float64(TS).fixstr("etype").fixstr("CAMERA_VIEW").fixstr("key").fixstr("cam").fixstr("value")
+        .map16(4).fixstr("dpr").fixint(2).fixstr("width").uint16(640).fixstr("height").uint16(480).fixstr("frame"),
+    );
+  const mjStep = { ts: TS, etype: MJ, value: { qpos: [0.5, 1] } };
+  const grab = { ts: TS, etype: GRAB, value: { dpr: f64(2), width: 640, height: 480, frame: bin(jpeg) } };
+  return [
+    valid("wild.response.mj-step", "a catalogued MJ_STEP response from the upstream helpers: their success status (ok true, error nil, vrpc-ts's data nil) is read as absent (SPEC §4.4) and dropped on relay", js(mjStep), {
+      type: "MjStepResponse",
+      alternatives: [
+        [py(MJ, true, null, qpos((r) => r.fixmap(1))), "vrpc-py create_rpc_response(etype, value=…): ts, etype, ok true, error nil, value"],
+        [ts(MJ, null, qpos((r) => r.map16(1))), "vrpc-ts createRPCResponse({request, value}): map16, ts, etype, data nil, value, ok true, error nil"],
+      ],
+    }),
+    valid("wild.response.grab-render", "a GRAB_RENDER response from the upstream helpers: the status entries are read as absent (SPEC §4.4); vrpc-ts wraps the JPEG frame as a Uint8Array ZData, read as the bytes (SPEC §7.6); dpr becomes float64", js(grab), {
+      type: "GrabRenderResponse",
+      alternatives: [
+        [py(GRAB, true, null, grabValue("py")), "vrpc-py: dpr a float64, the frame as bin"],
+        [ts(GRAB, null, grabValue("ts")), "vrpc-ts: data nil, dpr the integer 2, frame {ztype: Uint8Array, b, length: 4}"],
+      ],
+    }),
+    valid("wild.camera-view.uint8array", "vrpc-ts's CAMERA_VIEW: the declared bytes frame comes as {ztype: Uint8Array, b, length} and is read as those 4 bytes (SPEC §7.6), relayed as bin", js({ ts: TS, etype: "CAMERA_VIEW", value: { dpr: f64(2), width: 640, height: 480, frame: bin(jpeg) }, key: "cam" }), {
+      type: "CameraViewEvent",
+      alternatives: [[cameraView((r) => u8(r, jpeg, 4)), "vrpc-ts serialize: map16, float64 ts, key before value, the frame wrapped"]],
+    }),
+    invalid("wild.response.failed", "vrpc-py's failed MJ_STEP response (ok false, error a string): a catalogued response declares no status, so ok is an unknown field (SPEC §4.4)",
+      w().fixmap(4).fixstr("ts").uint64(TS).fixstr("etype").fixstr(MJ).fixstr("ok").false().fixstr("error").fixstr("boom"), "InvalidValue", { type: "MjStepResponse", path: ["ok"] }),
+    invalid("wild.response.error-string", "ok true with a string error: only a nil error is read as absent (SPEC §4.4)",
+      py(MJ, true, "late", qpos((r) => r.fixmap(1))), "InvalidValue", { type: "MjStepResponse", path: ["error"] }),
+    invalid("wild.response.data-not-nil", "vrpc-ts createRPCResponse({request, data}) for GRAB_RENDER: a data that is not nil stays an unknown field (SPEC §4.4)",
+      ts(GRAB, (r) => r.map16(0), grabValue("ts")), "InvalidValue", { type: "GrabRenderResponse", path: ["data"] }),
+    invalid("wild.response.value-nil", "vrpc-ts createRPCResponse({request}) for GRAB_RENDER: value is declared and required, so its nil is WrongType, never absent (SPEC §4.4)",
+      ts(GRAB, null, null), "WrongType", { type: "GrabRenderResponse", path: ["value"] }),
+    invalid("wild.camera-view.status", "ok true in CAMERA_VIEW, which is not a response: the status rule is for catalogued responses only (SPEC §4.4)",
+      w().fixmap(5).fixstr("ts").uint64(TS).fixstr("etype").fixstr("CAMERA_VIEW").fixstr("ok").true().fixstr("value")
+        .fixmap(4).fixstr("dpr").fixint(2).fixstr("width").uint16(640).fixstr("height").uint16(480).fixstr("frame").bin8(jpeg).fixstr("key").fixstr("cam"),
+      "InvalidValue", { type: "CameraViewEvent", path: ["ok"] }),
+    invalid("wild.camera-view.uint8array-length-lies", "a wrapped frame whose length (5) is not len(b) (4): ShapeMismatch, as for the ZData form (SPEC §7.6)",
+      cameraView((r) => u8(r, jpeg, 5)), "ShapeMismatch", { type: "CameraViewEvent", path: ["value", "frame", "b"] }),
+    invalid("wild.camera-view.float32array", "a Float32Array where bytes are declared: only the Uint8Array form is bytes, any other map is WrongType (SPEC §7.6)",
+      cameraView((r) => u8(r, jpeg, 1, "Float32Array")), "WrongType", { type: "CameraViewEvent", path: ["value", "frame"] }),
+    invalid("wild.camera-view.uint8array-no-length", "a wrapped frame without length: MissingField, as for the ZData form (SPEC §7.6)",
+      cameraView((r) => r.map16(2).fixstr("ztype").fixstr("Uint8Array").fixstr("b").bin8(jpeg)), "MissingField", { type: "CameraViewEvent", path: ["value", "frame", "length"] }),
+  ];
+}
+
 function zdataAndZaku(): ValidRecipe[] {
   const f32s = ndarray("float32", [3], "0000803f 00000040 00004040");
   return [
@@ -120,5 +204,5 @@ function zdataAndZaku(): ValidRecipe[] {
 export const wild: ManifestRecipe = {
   manifest: "wild",
   description: "Real upstream bytes (msgpackr, the vuer server, vrpc-rs, Swift, vrpc-ts typed arrays, Zaku) and the canonical value each decodes to.",
-  vectors: [...msgpackr(), ...vuer(), ...zdataAndZaku()],
+  vectors: [...msgpackr(), ...vuer(), ...responses(), ...zdataAndZaku()],
 };

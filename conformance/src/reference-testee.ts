@@ -11,7 +11,6 @@ import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { formatPath, UsageError, VmpError } from "../../core/src/errors.js";
-import { canonicalize, refTo } from "../../reference/src/schema/canonical.js";
 import { repoRoot } from "../../core/src/repo.js";
 import { defaultSpec, type Spec } from "../../reference/src/schema/spec.js";
 import { validate } from "../../reference/src/schema/validate.js";
@@ -84,9 +83,9 @@ function read(hex: string, type: string, options: VectorOptions, spec: Spec): Va
 
 /** Validates a value as `type` and returns its canonical form (spec §3). */
 function checked(value: Value, type: string, options: VectorOptions, spec: Spec): Value {
-  const { errors } = validate(value, spec, { type, ...options });
+  const { errors, canonical } = validate(value, spec, { type, ...options });
   if (errors.length > 0) throw errors[0]!;
-  return canonicalize(value, type === "any" ? "any" : refTo(type), spec, options);
+  return canonical!;
 }
 
 function field(request: Record<string, unknown>, name: string): string {

@@ -162,3 +162,75 @@ def test_vrpc_py_factories_run_unchanged() -> None:
     # The response always carries ok and error (nil on success), as vrpc-py's does.
     assert messages[9].to_dict()["ok"] is True and messages[9].to_dict()["error"] is None
     assert encode_value(messages[9].to_dict()) == messages[9].to_msgpack()
+
+
+# vrpc-py's create_rpc_response("MJ_STEP_RESPONSE@u-2", value={"qpos": [0.5, 1]}): ts, etype, ok, error, value.
+_TS_ETYPE = "a27473cf0000018bcfe56800a56574797065b44d4a5f535445505f524553504f4e534540752d32"
+_QPOS = "a576616c756581a471706f7392cb3fe000000000000001"  # value: {qpos: [0.5, 1]}
+_OK, _OK_FALSE, _ERROR_NIL = "a26f6bc3", "a26f6bc2", "a56572726f72c0"
+
+
+def test_catalogued_responses_read_the_upstream_success_status_as_absent() -> None:
+    """Spec §4.4: ``ok: true`` and nil ``error``/``data`` that a catalogued response does not declare are absent."""
+    from vmp_protocol import decode, decode_message, encode, schema
+
+    upstream = bytes.fromhex("85" + _TS_ETYPE + _OK + _ERROR_NIL + _QPOS)
+    decoded = decode(schema.MjStepResponse, upstream)
+    assert decoded.value == {"qpos": [0.5, 1]}
+    assert encode(schema.MjStepResponse, decoded).hex() == "83" + _TS_ETYPE + _QPOS
+    # vrpc-ts's createRPCResponse also writes data nil first.
+    assert (
+        decode(
+            schema.MjStepResponse, bytes.fromhex("86" + _TS_ETYPE + "a464617461c0" + _QPOS + _OK + _ERROR_NIL)
+        )
+        == decoded
+    )
+    assert decode_message(upstream, schema.MESSAGES)[1] == decoded
+
+
+@pytest.mark.parametrize(
+    ("extra", "count", "kind", "path"),
+    [
+        (_OK_FALSE, 1, "InvalidValue", ("ok",)),
+        (_OK + "a56572726f72a46c617465", 2, "InvalidValue", ("error",)),  # ok true, error "late"
+        ("a46461746100", 1, "InvalidValue", ("data",)),  # data 0
+        (_OK + _OK, 2, "DuplicateKey", ()),
+    ],
+)
+def test_catalogued_responses_stay_closed_to_anything_else(
+    extra: str, count: int, kind: str, path: tuple[str, ...]
+) -> None:
+    from vmp_protocol import VmpError, decode, schema
+
+    frame = bytes.fromhex(f"{0x83 + count:02x}" + _TS_ETYPE + _QPOS + extra)
+    with pytest.raises(VmpError) as e:
+        decode(schema.MjStepResponse, frame)
+    assert (e.value.kind, tuple(e.value.path)) == (kind, path)
+
+
+def test_bytes_fields_take_vrpc_ts_wrapped_uint8_array() -> None:
+    """Spec §7.6: ``{ztype: "Uint8Array", b, length}`` where bytes are declared is those bytes."""
+    from vmp_protocol import VmpError, decode, encode, schema
+
+    def camera_view(frame: str) -> bytes:
+        # {etype: CAMERA_VIEW, value: {dpr: 2, width: 640, height: 480, frame}}
+        return bytes.fromhex(
+            "82a56574797065ab43414d4552415f56494557a576616c756584a3647072cb4000000000000000"
+            "a57769647468cd0280a6686569676874cd01e0a56672616d65" + frame
+        )
+
+    def wrapped(ztype: str, length: int) -> str:
+        name = ztype.encode().hex()
+        return f"83a57a74797065{0xA0 + len(ztype):02x}{name}a162c404ffd8ffd9a66c656e677468{length:02x}"
+
+    decoded = decode(schema.CameraViewEvent, camera_view(wrapped("Uint8Array", 4)))
+    assert decoded.value.frame == bytes.fromhex("ffd8ffd9")
+    assert encode(schema.CameraViewEvent, decoded) == camera_view("c404ffd8ffd9")
+    for frame, kind, path in [
+        (wrapped("Uint8Array", 5), "ShapeMismatch", ("value", "frame", "b")),
+        (wrapped("Float32Array", 1), "WrongType", ("value", "frame")),
+        ("81a162c401ff", "WrongType", ("value", "frame")),
+    ]:
+        with pytest.raises(VmpError) as e:
+            decode(schema.CameraViewEvent, camera_view(frame))
+        assert (e.value.kind, tuple(e.value.path)) == (kind, path)

@@ -21,6 +21,8 @@ export interface ValidationResult {
   /** The type the value was validated as (`any` for a bare value). */
   readonly type: string;
   readonly errors: readonly VmpError[];
+  /** The canonical form of the value as `type` (spec §3), when there are no errors. */
+  readonly canonical?: Value;
 }
 
 const RESPONSE = /^(.+)_RESPONSE@(.+)$/;
@@ -64,7 +66,7 @@ export function validate(value: Value, spec: Spec, options: ValidateOptions = {}
       }
     }
   }
-  return { type, errors: inByteOrder(dedupe(errors), value) };
+  return errors.length === 0 ? { type, errors, canonical } : { type, errors: inByteOrder(dedupe(errors), value) };
 }
 
 /**

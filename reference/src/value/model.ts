@@ -56,8 +56,16 @@ const scratch = new DataView(new ArrayBuffer(8));
 
 export const nil: NilValue = { kind: "nil" };
 export const bool = (value: boolean): BoolValue => ({ kind: "bool", value });
+/**
+ * The nodes of the integers from -32 to 255 (the fixints and uint8), shared: values are immutable, and a large
+ * frame is mostly small integers, each of which would otherwise cost a node and a bigint.
+ */
+const SMALL_INTS: readonly IntValue[] = Array.from({ length: 288 }, (_, i) => ({ kind: "int", value: BigInt(i - 32) }));
+
 export function int(value: bigint | number): IntValue {
+  if (typeof value === "number" && Number.isInteger(value) && value >= -32 && value <= 255) return SMALL_INTS[value + 32]!;
   const v = typeof value === "bigint" ? value : BigInt(value);
+  if (v >= -32n && v <= 255n) return SMALL_INTS[Number(v) + 32]!;
   if (v < INT64_MIN || v > UINT64_MAX) throw new RangeError(`integer ${v} is outside -2^63..2^64-1`);
   return { kind: "int", value: v };
 }

@@ -237,7 +237,7 @@ class Decoder {
       case "bool":
         return bool(h.value);
       case "int":
-        return int(h.value);
+        return h.format.fixed !== undefined ? int(h.format.fixed) : int(h.value);
       case "float":
         return h.width === 64 ? f64Bits(h.bits) : f32Bits(h.bits);
       case "str":

@@ -442,3 +442,95 @@ describe("decodeMessage and several defects (spec §8.1 rule 4)", () => {
     expect(failure(() => decodeMessage(hex(frame), MESSAGES))).toBe(expected);
   });
 });
+
+describe("what the upstream helpers add to catalogued responses and bytes (spec §4.4, §7.6)", () => {
+  const MjStepResponse: RecordDesc = {
+    kind: "record",
+    name: "MjStepResponse",
+    open: false,
+    fields: [
+      field("ts", Timestamp, false),
+      field("etype", Etype),
+      field("value", Any),
+      field("key", Str, false),
+    ],
+    event: { envelope: "ClientEvent", etypePattern: /^MJ_STEP_RESPONSE@.+$/u },
+  };
+  /** A map of `entries` as given (in order, repeated keys too); a nested array of entries is a nested map. */
+  type Entries = [string, unknown][];
+  const write = (w: Writer, entries: Entries): void => {
+    w.mapHeader(entries.length);
+    for (const [k, v] of entries) {
+      w.str(k);
+      if (Array.isArray(v)) write(w, v as Entries);
+      else w.raw(encodeValue(v));
+    }
+  };
+  const frame = (...entries: Entries): Uint8Array => {
+    const w = new Writer();
+    write(w, entries);
+    return w.bytes();
+  };
+  const etype: [string, unknown] = ["etype", "MJ_STEP_RESPONSE@u-2"];
+
+  it("reads ok true and nil error, data or value it does not declare as absent, and relays without them", () => {
+    const upstream = frame(etype, ["data", null], ["value", 1], ["ok", true], ["error", null]);
+    const decoded = decode(MjStepResponse, upstream);
+    expect(decoded).toEqual({ etype: "MJ_STEP_RESPONSE@u-2", value: 1 });
+    expect(toHex(encode(MjStepResponse, decoded))).toBe(toHex(frame(etype, ["value", 1])));
+    expect(decodeMessage(upstream, [MjStepResponse]).value).toEqual(decoded);
+  });
+
+  it.each<[string, Entries, string]>([
+    ["ok false", [["ok", false]], "InvalidValue at ok"],
+    [
+      "a string error",
+      [
+        ["ok", true],
+        ["error", "late"],
+      ],
+      "InvalidValue at error",
+    ],
+    ["data that is not nil", [["data", 0]], "InvalidValue at data"],
+    [
+      "ok true twice",
+      [
+        ["ok", true],
+        ["ok", true],
+      ],
+      "DuplicateKey at (root)",
+    ],
+  ])("still rejects %s", (_, extra, expected) => {
+    expect(failure(() => decode(MjStepResponse, frame(etype, ["value", 1], ...extra)))).toBe(expected);
+  });
+
+  it("keeps other records closed to the status entries", () => {
+    const set = frame(["ts", 1], ["etype", "SET"], ["data", [["tag", "Scene"]]], ["ok", true]);
+    expect(failure(() => decode(SetEvent, set))).toBe("InvalidValue at ok");
+  });
+
+  it("reads vrpc-ts's wrapped Uint8Array where bytes are declared", () => {
+    const Frame: RecordDesc = {
+      kind: "record",
+      name: "Frame",
+      open: false,
+      fields: [field("frame", { kind: "bytes" })],
+    };
+    const wrapped = (ztype: string, length: number) =>
+      frame([
+        "frame",
+        [
+          ["ztype", ztype],
+          ["b", Uint8Array.of(0xff, 0xd8)],
+          ["length", length],
+        ],
+      ]);
+    expect(decode(Frame, wrapped("Uint8Array", 2))).toEqual({ frame: Uint8Array.of(0xff, 0xd8) });
+    expect(failure(() => decode(Frame, wrapped("Uint8Array", 3)))).toBe("ShapeMismatch at frame.b");
+    expect(failure(() => decode(Frame, wrapped("Float32Array", 0)))).toBe("WrongType at frame");
+    expect(failure(() => decode(Frame, frame(["frame", [["b", Uint8Array.of(1)]]])))).toBe(
+      "WrongType at frame",
+    );
+    expect(failure(() => decode(Frame, frame(["frame", "AQI="])))).toBe("WrongType at frame");
+  });
+});
