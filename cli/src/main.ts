@@ -11,6 +11,7 @@ import { convertCommand } from "./commands/convert.js";
 import { diffCommand } from "./commands/diff.js";
 import { docsCommand } from "./commands/docs.js";
 import { generateCommand } from "./commands/generate.js";
+import { initCommand } from "./commands/init.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { lintCommand } from "./commands/lint.js";
 import { validateCommand } from "./commands/validate.js";
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command<unknown>[] = [
   lintCommand,
   vectorsCommand,
   conformanceCommand,
+  initCommand,
   generateCommand,
   breakingCommand,
   docsCommand,

@@ -134,6 +134,17 @@ describe("vmp lint", () => {
     const { code, out } = await run(["lint"]);
     expect(code).toBe(0);
     expect(out).toMatch(/protocol\/vmp\.schema\.json: ok \(\d+ types, \d+ message types, 4 ZData variants/);
+    expect(out).not.toContain("warning");
+  });
+
+  it("warns about a message type without examples, and still passes", async () => {
+    const spec = JSON.parse(readFileSync("protocol/vmp.schema.json", "utf8"));
+    delete spec.$defs.InputEvent.examples;
+    const file = join(tmp(), "no-examples.schema.json");
+    writeFileSync(file, JSON.stringify(spec));
+    const { code, out } = await run(["lint", file]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^.*no-examples\.schema\.json#\/\$defs\/InputEvent: warning: a message type should have examples: without them no vector is derived for it \(PROFILE §5\)\n.*: ok \(.*; 1 warning\)\n$/);
   });
 
   it("fails on a deliberately broken schema, naming the pointer", async () => {

@@ -1,6 +1,7 @@
 /**
  * `vmp docs`: the HTML catalogue (checked as text, then used in headless Chromium: search, links, example
- * frames) and `--check-spec`, which keeps SPEC §5's tables equal to the schema's catalogue.
+ * frames), `--write-spec`, which generates SPEC §5's tables from the schema, and `--check-spec`, which keeps them
+ * equal to it.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +19,7 @@ const facts = protocolOf(ir);
 const dir = mkdtempSync(join(tmpdir(), "vmp-docs-"));
 const page = join(dir, "catalogue.html");
 
-describe("vmp docs --check-spec", () => {
+describe("vmp docs --check-spec and --write-spec", () => {
   it("SPEC.md §5.2–§5.4 agree with the schema", async () => {
     const { code, out, err } = await run(["docs", "--check-spec"]);
     expect(err).toBe("");
@@ -39,10 +40,51 @@ describe("vmp docs --check-spec", () => {
       [
         `${file}: §5.2: the row \`FLY\` | \`FlyEvent\` | \`ServerEvent\` is not in the schema`,
         `${file}: §5.3: missing the row \`KeyUp\` | \`KeyUpEvent\``,
+        `${file}: \`vmp docs --write-spec\` rewrites the generated tables`,
         `${file}: §5.4: lists \`INIT\` as not catalogued, but the schema has InitEvent`,
         "",
       ].join("\n"),
     );
+  });
+
+  it("names a table whose prose cells drifted from x-vmp-catalogue, and --write-spec puts every table back", async () => {
+    const original = readFileSync("protocol/SPEC.md", "utf8");
+    const drifted = original.replace("| vuer `End` |", "| vuer `Terminate` |");
+    expect(drifted).not.toBe(original);
+    const file = join(dir, "SPEC-drift.md");
+    writeFileSync(file, drifted.replace(/(<!-- vmp:catalogue client-to-server -->\n)[^]*?(<!-- \/vmp:catalogue -->)/, "$1$2"));
+    const check = await run(["docs", "--check-spec", file]);
+    expect(check.code).toBe(1);
+    expect(check.err).toContain(`${file}: §5.2: the server-to-client table is not the one the schema gives\n`);
+    expect(check.err).toContain(`${file}: §5.3: missing the row \`INIT\` | \`InitEvent\`\n`);
+    const write = await run(["docs", "--write-spec", file]);
+    expect(write).toEqual({ code: 0, out: `docs --write-spec: rewrote the catalogue tables of ${file}\n`, err: "" });
+    expect(readFileSync(file, "utf8")).toBe(original);
+    expect((await run(["docs", "--write-spec", file])).out).toBe(`docs --write-spec: the catalogue tables of ${file} are up to date\n`);
+  });
+
+  it("gives a new message type its row from the schema alone: the payload's type where x-vmp-catalogue says nothing", async () => {
+    const schema = JSON.parse(readFileSync("protocol/vmp.schema.json", "utf8"));
+    const click = schema.$defs.ClickEvent;
+    schema.$defs.PokeEvent = { ...click, "x-vmp-catalogue": undefined, properties: { ...click.properties, etype: { type: "string", const: "POKE" } } };
+    schema.$defs.PokeEvent.properties.value = { type: "string" };
+    const specFile = join(dir, "poke.schema.json");
+    writeFileSync(specFile, JSON.stringify(schema));
+    const file = join(dir, "SPEC-poke.md");
+    writeFileSync(file, readFileSync("protocol/SPEC.md", "utf8"));
+    expect((await run(["docs", "--spec", specFile, "--check-spec", file])).err).toContain(`${file}: §5.3: missing the row \`POKE\` | \`PokeEvent\`\n`);
+    expect((await run(["docs", "--spec", specFile, "--write-spec", file])).code).toBe(0);
+    expect(readFileSync(file, "utf8")).toContain("| `KeyPress` | `KeyPressEvent` | `keyboard-monitor` |");
+    expect(readFileSync(file, "utf8")).toContain("\n| `POKE` | `PokeEvent` | — | `string` or absent | — |\n<!-- /vmp:catalogue -->\n");
+    expect(await run(["docs", "--spec", specFile, "--check-spec", file])).toMatchObject({ code: 0, err: "" });
+  });
+
+  it("refuses to write a SPEC.md without the markers", async () => {
+    const file = join(dir, "SPEC-unmarked.md");
+    writeFileSync(file, readFileSync("protocol/SPEC.md", "utf8").replace("<!-- vmp:catalogue server-to-client -->", ""));
+    const { code, err } = await run(["docs", "--write-spec", file]);
+    expect(code).toBe(1);
+    expect(err).toBe(`${file}: §5.2: no generated table; mark its place with <!-- vmp:catalogue server-to-client --> and <!-- /vmp:catalogue -->\n`);
   });
 });
 

@@ -24,6 +24,7 @@ function fixture(): string {
   writeFileSync(join(dir, "frames.hex"), `${E01.toString("hex")}\n${E01.toString("hex")}\n`);
   writeFileSync(join(dir, "capture.jsonl"), '{"etype": "INIT"}\n{"ts": 1, "etype": "REMOVE", "data": {"keys": ["a"]}}\n');
   writeFileSync(join(dir, "capture.bin"), Buffer.concat([Buffer.from(Uint32Array.of(E01.length).buffer), E01]));
+  copyFileSync(join(ROOT, "protocol/SPEC.md"), join(dir, "my-SPEC.md"));
   copyFileSync(join(ROOT, "protocol/vmp.schema.json"), join(dir, "old.schema.json"));
   copyFileSync(join(ROOT, "protocol/vmp.schema.json"), join(dir, "new.schema.json"));
   return dir;

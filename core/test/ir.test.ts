@@ -58,3 +58,37 @@ describe("the IR of the repository's spec", () => {
     expect((f.type as Extract<TypeRef, { kind: "ref" }>).name).toBe("Scene");
   });
 });
+
+describe("typed arrays in the IR (x-vmp-ndarray, PROFILE §3)", () => {
+  const doc = {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: "urn:test",
+    title: "Test",
+    "x-vmp-version": "1.0.0",
+    $defs: {
+      ZData: { "x-vmp-kind": "zdata", type: "object", properties: { ztype: { type: "string" } }, required: ["ztype"], "x-vmp-open": true },
+      Cloud: {
+        type: "object",
+        properties: {
+          points: { description: "n points.", $ref: "#/$defs/ZData", "x-vmp-ndarray": { dtype: ["float32", "float64"], shape: [null, 3] } },
+          frames: { type: "array", items: { $ref: "#/$defs/ZData", "x-vmp-ndarray": { dtype: ["uint8"] } } },
+          mask: { oneOf: [{ $ref: "#/$defs/ZData", "x-vmp-ndarray": { shape: [] } }, { type: "null" }] },
+          blob: { $ref: "#/$defs/ZData" },
+        },
+        additionalProperties: false,
+      },
+    },
+  };
+  const text = JSON.stringify(doc);
+  const cloud = buildIr({ file: "t.json", text, doc: JSON.parse(text), sha256: "0".repeat(64) }).types.get("Cloud") as RecordDef;
+
+  it("gives each typed array its dtypes and shape pattern, absent when the keyword leaves them free", () => {
+    expect(cloud.fields.map((f) => f.type)).toEqual([
+      { kind: "ndarray", dtypes: ["float32", "float64"], shape: [null, 3] },
+      { kind: "array", items: { kind: "ndarray", dtypes: ["uint8"] } },
+      { kind: "nullable", inner: { kind: "ndarray", shape: [] } },
+      { kind: "ref", name: "ZData" },
+    ]);
+    expect(cloud.fields[0]!.description).toBe("n points.");
+  });
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { lintSpec } from "../src/ir/lint.js";
+import { lintSpec, lintWarnings } from "../src/ir/lint.js";
 
 const base = () => ({
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -78,9 +78,10 @@ describe("vmp lint: the VMP profile", () => {
   });
 
   it("rejects dangling and remote references", () => {
-    expect(lint({ P: record({ a: { $ref: "#/$defs/Nope" }, b: { $ref: "other.json#/x" } }) })).toEqual([
+    expect(lint({ P: record({ a: { $ref: "#/$defs/Nope" }, b: { $ref: "other.json#/x" }, c: { $ref: "other.json" } }) })).toEqual([
+      '/$defs/P/properties/b/$ref: unknown base spec "other.json": the toolchain ships "urn:vmp:spec:1"',
       '/$defs/P/properties/a/$ref: reference to an undefined type "Nope"',
-      '/$defs/P/properties/b/$ref: only local references of the form "#/$defs/Name" are allowed, got "other.json#/x"',
+      '/$defs/P/properties/c/$ref: only local references "#/$defs/Name" and references to a base spec\'s definitions ("urn:vmp:spec:1#/$defs/Name") are allowed, got "other.json"',
     ]);
   });
 
@@ -104,5 +105,110 @@ describe("vmp lint: the VMP profile", () => {
       '/$defs/Ev/required: required property "nope" is not declared in properties',
       "/$defs/Ev/properties: a Env must start with the envelope fields in order (ts, etype); got etype, ts",
     ]);
+  });
+
+  describe("typed arrays (x-vmp-ndarray, PROFILE §3)", () => {
+    const zdata = { "x-vmp-kind": "zdata", type: "object", properties: { ztype: { type: "string" } }, required: ["ztype"], "x-vmp-open": true };
+    const ndarray = record({ ztype: { type: "string", const: "numpy.ndarray" } }, { "x-vmp-ztype": "numpy.ndarray" });
+    const typed = (k: unknown) => ({ $ref: "#/$defs/ZData", "x-vmp-ndarray": k });
+
+    it("accepts dtypes and a shape pattern beside a $ref to ZData, in fields, items and map values", () => {
+      const spec = {
+        ZData: zdata,
+        P: record({
+          position: typed({ dtype: ["float32"], shape: [null, 3] }),
+          frames: { type: "array", items: typed({ dtype: ["uint8", "bool"] }) },
+          named: { type: "object", "x-vmp-kind": "map", additionalProperties: typed({ shape: [] }) },
+          any: typed({}),
+        }),
+      };
+      expect(lint(spec)).toEqual([]);
+    });
+
+    it("points at each bad dtype and dimension", () => {
+      const spec = { ZData: zdata, P: record({ a: typed({ dtype: ["float32", "float128", "float32", 4], shape: [-1, 2.5, "n", null, 0], strides: [] }) }) };
+      expect(lint(spec)).toEqual([
+        '/$defs/P/properties/a/x-vmp-ndarray/strides: "strides" is not an x-vmp-ndarray property (dtype, shape)',
+        expect.stringMatching(/^\/\$defs\/P\/properties\/a\/x-vmp-ndarray\/dtype\/1: "float128" is not a dtype of x-vmp-dtypes \(bool, /),
+        '/$defs/P/properties/a/x-vmp-ndarray/dtype/2: dtype "float32" is listed twice',
+        expect.stringMatching(/^\/\$defs\/P\/properties\/a\/x-vmp-ndarray\/dtype\/3: 4 is not a dtype/),
+        "/$defs/P/properties/a/x-vmp-ndarray/shape/0: must be a non-negative integer size or null (any size), got -1",
+        "/$defs/P/properties/a/x-vmp-ndarray/shape/1: must be a non-negative integer size or null (any size), got 2.5",
+        '/$defs/P/properties/a/x-vmp-ndarray/shape/2: must be a non-negative integer size or null (any size), got "n"',
+      ]);
+      expect(lint({ ZData: zdata, P: record({ a: typed({ dtype: [] }), b: typed({ shape: 3 }), c: typed([]) }) })).toEqual([
+        "/$defs/P/properties/a/x-vmp-ndarray/dtype: must be a non-empty array of dtype names",
+        "/$defs/P/properties/b/x-vmp-ndarray/shape: must be an array with one entry per dimension: a size, or null for any size",
+        '/$defs/P/properties/c/x-vmp-ndarray: must be an object {"dtype"?: [dtype names], "shape"?: [sizes or null]}',
+      ]);
+    });
+
+    it("allows at most 64 dimensions", () => {
+      expect(lint({ ZData: zdata, P: record({ a: typed({ shape: Array(64).fill(1) }), b: typed({ shape: Array(65).fill(null) }) }) })).toEqual([
+        "/$defs/P/properties/b/x-vmp-ndarray/shape: 65 dimensions; an array has at most 64",
+      ]);
+    });
+
+    it("takes the dtype names from the spec's own x-vmp-dtypes table", () => {
+      const root = { "x-vmp-dtypes": { float32: { itemsize: 4, numpy: "f4", safetensors: "F32" } } };
+      expect(lint({ ZData: zdata, P: record({ a: typed({ dtype: ["float32"] }), b: typed({ dtype: ["float64"] }) }) }, root)).toEqual([
+        '/$defs/P/properties/b/x-vmp-ndarray/dtype/0: "float64" is not a dtype of x-vmp-dtypes (float32)',
+      ]);
+    });
+
+    it("is allowed only beside a $ref to the ZData definition", () => {
+      const onAny = { Any: { "x-vmp-kind": "any" }, P: record({ a: { $ref: "#/$defs/Any", "x-vmp-ndarray": {} }, b: { type: "string", "x-vmp-ndarray": {} } }) };
+      expect(lint(onAny)).toEqual([
+        '/$defs/P/properties/a/x-vmp-ndarray: x-vmp-ndarray types an array only beside "$ref" to the ZData definition ("x-vmp-kind": "zdata")',
+        '/$defs/P/properties/b/x-vmp-ndarray: x-vmp-ndarray types an array only beside "$ref" to the ZData definition ("x-vmp-kind": "zdata")',
+      ]);
+    });
+
+    it("rejects a ZData variant as the type of a field, an item or a map value, pointing to ZData and x-vmp-ndarray", () => {
+      const hint = 'a ZData variant (NdArray) cannot type a value: use "#/$defs/ZData" for any ZData, with "x-vmp-ndarray" for an array';
+      const spec = {
+        ZData: zdata,
+        NdArray: ndarray,
+        P: record({
+          a: { $ref: "#/$defs/NdArray" },
+          b: { type: "array", items: { $ref: "#/$defs/NdArray" } },
+          c: { type: "object", "x-vmp-kind": "map", additionalProperties: { $ref: "#/$defs/NdArray" } },
+          d: { oneOf: [{ $ref: "#/$defs/NdArray" }, { type: "null" }] },
+        }),
+      };
+      expect(lint(spec)).toEqual(["a", "b/items", "c/additionalProperties", "d/oneOf/0"].map((p) => `/$defs/P/properties/${p}/$ref: ${hint}`));
+    });
+  });
+});
+
+describe("vmp lint: x-vmp-catalogue and the warnings (PROFILE §5)", () => {
+  const env = record(
+    { ts: { type: "integer", "x-vmp-wire": "uint64" }, etype: { type: "string", pattern: "^.+$" } },
+    { "x-vmp-event": { direction: "both", envelope: "Env" } },
+  );
+  const event = (extra: Record<string, unknown> = {}, etype = "X") =>
+    record({ ts: { type: "integer", "x-vmp-wire": "uint64" }, etype: { type: "string", const: etype } }, { "x-vmp-event": { direction: "server-to-client", envelope: "Env" }, ...extra });
+
+  it("accepts a catalogue row of one-line strings on a message type, and points at every bad cell", () => {
+    expect(lint({ Env: env, Ev: event({ "x-vmp-catalogue": { key: "the sender", payload: "`{x}`", evidence: "vuer `X`" } }) })).toEqual([]);
+    expect(lint({ Env: env, Ev: event({ "x-vmp-catalogue": { payload: "two\nlines", evidence: "", data: "x" } }), P: record({}, { "x-vmp-catalogue": {} }) })).toEqual([
+      "/$defs/Ev/x-vmp-catalogue/payload: must be a non-empty one-line string",
+      "/$defs/Ev/x-vmp-catalogue/evidence: must be a non-empty one-line string",
+      '/$defs/Ev/x-vmp-catalogue/data: "data" is not a cell of the catalogue (key, payload, evidence)',
+      "/$defs/P/x-vmp-catalogue: x-vmp-catalogue belongs to a message type (one with x-vmp-event)",
+    ]);
+    expect(lint({ Env: env, Ev: event({ "x-vmp-catalogue": "prose" }) })).toEqual(["/$defs/Ev/x-vmp-catalogue: must be an object of one-line strings: key, payload, evidence"]);
+  });
+
+  it("warns about a message type without examples, but not about an envelope", () => {
+    const spec = { ...base(), $defs: { Env: env, Ev: event(), Shown: event({ examples: [{ ts: 1, etype: "Y" }] }, "Y"), Empty: event({ examples: [] }, "Z") } };
+    expect(lintSpec(spec)).toEqual([]);
+    expect(lintWarnings(spec).map((w) => `${w.pointer}: ${w.reason}`)).toEqual(
+      ["Ev", "Empty"].map((n) => `/$defs/${n}: a message type should have examples: without them no vector is derived for it (PROFILE §5)`),
+    );
+  });
+
+  it("has no warning for the repository's spec: every message type has examples", () => {
+    expect(lintWarnings(JSON.parse(readFileSync("protocol/vmp.schema.json", "utf8")))).toEqual([]);
   });
 });

@@ -12,6 +12,8 @@ export interface EmitContext {
   readonly spec: LoadedSpec;
   /** The toolchain's root, where the emitter finds its runtime, support files and templates. */
   readonly root: string;
+  /** The packages' name (`vmp generate --name`; generators/common/package-name.ts); absent: `vmp-protocol`. */
+  readonly name?: string;
 }
 
 /** How the conformance runner starts a language's testee (conformance/README.md says what a testee does). */

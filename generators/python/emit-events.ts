@@ -36,7 +36,7 @@ interface Plan {
 }
 
 export function emitEvents(ir: Ir, names: PyNames, source: HeaderSource): GeneratedFile {
-  const f = pyFile("vmp_protocol/events.py", source, "Factories for the messages of the Vuer Message Protocol, with vrpc-py's names and signatures.");
+  const f = pyFile("vmp_protocol/events.py", source, `Factories for the messages of the ${ir.source.title}, with vrpc-py's names and signatures.`);
   const base = typeContext(f, names);
   const ctx: TypeContext = { ...base, ref: (n) => f.import(names.type(n), TYPES_MODULE) };
   const facts = protocolOf(ir);

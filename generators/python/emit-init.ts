@@ -11,14 +11,15 @@ import { ERRORS_MODULE } from "./emit-tables.js";
 import { protocolOf } from "../../core/src/ir/protocol.js";
 import { pyFile, str } from "./file.js";
 import type { PyNames } from "./names.js";
+import type { PackageIdentity } from "../common/package-name.js";
 
 export const RUNTIME_PACKAGE = "._runtime";
 
-export function emitInit(ir: Ir, names: PyNames, source: HeaderSource): GeneratedFile {
+export function emitInit(ir: Ir, names: PyNames, source: HeaderSource, pkg: PackageIdentity): GeneratedFile {
   const f = pyFile(
     "vmp_protocol/__init__.py",
     source,
-    `vmp-protocol: the Vuer Message Protocol ${ir.source.version} for Python. A dataclass per spec type and ` +
+    `${pkg.name}: the ${ir.source.title} ${ir.source.version} for Python. A dataclass per spec type and ` +
       `\`${names.knownMessage}\`, their descriptors (the \`schema\` module), a factory per message type (vrpc-py's names), ` +
       "a `VmpError` subclass per error kind, and the runtime codec.",
     { starImports: [RUNTIME_PACKAGE] },

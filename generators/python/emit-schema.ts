@@ -13,7 +13,7 @@ import type { PyNames } from "./names.js";
 const SCHEMA_MODULE = "._runtime.schema";
 
 export function emitSchema(ir: Ir, names: PyNames, source: HeaderSource): GeneratedFile {
-  const f = pyFile("vmp_protocol/schema.py", source, `The descriptors of the Vuer Message Protocol ${ir.source.version}: one per named type of the spec, for the codec.`);
+  const f = pyFile("vmp_protocol/schema.py", source, `The descriptors of the ${ir.source.title} ${ir.source.version}: one per named type of the spec, for the codec.`);
   const rt: Rt = (name, from = SCHEMA_MODULE) => f.import(name, from);
   for (const t of ir.types.values()) f.declare(names.type(t.name));
   f.declare(names.messagesConst);
@@ -110,6 +110,12 @@ export function typeDesc(t: TypeRef, names: PyNames, rt: Rt): Printable {
       return call("AnyType");
     case "zdata":
       return call("ZDataType");
+    case "ndarray": {
+      const args: Printable[] = [];
+      if (t.dtypes !== undefined) args.push(["dtypes=(", join(t.dtypes.map(str), ", "), t.dtypes.length === 1 ? ",)" : ")"]);
+      if (t.shape !== undefined) args.push(["shape=(", join(t.shape.map((d) => (d === null ? "None" : String(d))), ", "), t.shape.length === 1 ? ",)" : ")"]);
+      return call("NdArrayType", ...args);
+    }
     case "array": {
       const args: Printable[] = [typeDesc(t.items, names, rt)];
       if (t.minItems !== undefined) args.push(["min_items=", t.minItems]);

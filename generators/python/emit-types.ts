@@ -19,7 +19,7 @@ export function emitTypes(ir: Ir, names: PyNames, source: HeaderSource): Generat
   const f = pyFile(
     "vmp_protocol/types.py",
     source,
-    `The types of the Vuer Message Protocol ${ir.source.version}: a dataclass per record of the spec, aliases for the other named types.`,
+    `The types of the ${ir.source.title} ${ir.source.version}: a dataclass per record of the spec, aliases for the other named types.`,
   );
   const ctx = typeContext(f, names);
   for (const t of ir.types.values()) f.declare(names.type(t.name));

@@ -13,6 +13,6 @@ export const python: LanguageEntry = {
   },
   load: async () => {
     const py = await import("./index.js");
-    return { generate: async (ir, ctx) => py.generate(ir, py.readPythonInputs(`${ctx.root}/generators/python`), ctx.root) };
+    return { generate: async (ir, ctx) => py.generate(ir, py.readPythonInputs(`${ctx.root}/generators/python`), ctx.root, ctx.name) };
   },
 };

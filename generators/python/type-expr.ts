@@ -33,6 +33,8 @@ export function typeExpr(t: TypeRef, ctx: TypeContext): Printable {
       return ctx.imp("Any", "typing");
     case "zdata":
       return ctx.zdata();
+    case "ndarray":
+      return ndarrayExpr(t.dtypes, ctx);
     case "array":
       return ["list[", typeExpr(t.items, ctx), "]"];
     case "map":
@@ -42,6 +44,18 @@ export function typeExpr(t: TypeRef, ctx: TypeContext): Printable {
     case "ref":
       return ctx.ref(t.name);
   }
+}
+
+/**
+ * A typed array (SPEC §7.11): `numpy.typing.NDArray` of the numpy scalar types of its dtypes
+ * (`NDArray[numpy.float32 | numpy.float64]`); `NDArray[Any]` for any dtype, or one numpy has no type for (bfloat16).
+ */
+function ndarrayExpr(dtypes: readonly string[] | undefined, ctx: TypeContext): Printable {
+  const nd = ctx.imp("NDArray", "numpy.typing");
+  const scalars = dtypes?.map((d) => (d === "bool" ? "bool_" : d));
+  if (scalars === undefined || scalars.includes("bfloat16")) return [nd, "[", ctx.imp("Any", "typing"), "]"];
+  const numpy = ctx.imp("numpy", "");
+  return [nd, "[", join(scalars.map((s) => [numpy, ".", s]), " | "), "]"];
 }
 
 /** The spec types a type expression names, for declaration-order checks. */

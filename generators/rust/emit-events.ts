@@ -38,11 +38,15 @@ interface Plan {
 }
 
 export function emitEvents(ir: Ir, names: RsNames, source: HeaderSource): GeneratedFile {
+  // Named in the module's documentation: two events' constructors and a request envelope's, as the spec has them.
+  const factories = protocolOf(ir).factories;
+  const shown = [...factories.filter((p) => p.role === "event").slice(0, 2), ...factories.filter((p) => p.role === "envelope" && p.params.some((x) => x.role === "uuid")).slice(0, 1)];
   const f = rsFile(
     "src/events.rs",
     source,
-    "Constructors for the messages of the Vuer Message Protocol, named like the TypeScript and Python factories " +
-      "(`set_event`, `add_event`, `rpc_request`, …).\n\n" +
+    `Constructors for the messages of the ${ir.source.title}, named like the TypeScript and Python factories` +
+      (shown.length > 0 ? ` (${shown.map((p) => `\`${names.factory(p.message.name)}\``).join(", ")}, …)` : "") +
+      ".\n\n" +
       "Each sets `ts` to the current time; its `_at` twin takes `ts` as its first argument (`0` stays `0`). The " +
       "structs' fields are public, so anything a constructor does not take can be set on its result.",
   );

@@ -4,12 +4,13 @@ import type { GeneratedFile } from "../common/printer.js";
 import type { Ir } from "../../core/src/ir/types.js";
 import { rsFile } from "./file.js";
 import type { RsNames } from "./names.js";
+import type { PackageIdentity } from "../common/package-name.js";
 
-export function emitLib(ir: Ir, names: RsNames, source: HeaderSource): GeneratedFile {
+export function emitLib(ir: Ir, names: RsNames, source: HeaderSource, pkg: PackageIdentity): GeneratedFile {
   const f = rsFile(
     "src/lib.rs",
     source,
-    `vmp-protocol: the ${ir.source.title} ${ir.source.version} for Rust, generated from \`${ir.source.file}\`.\n\n` +
+    `${pkg.name}: the ${ir.source.title} ${ir.source.version} for Rust, generated from \`${ir.source.file}\`.\n\n` +
       "A struct per spec type (`types`, re-exported here) with serde support, the spec as static descriptors " +
       "(`schema`), constructors for every message (`events`), the spec's error kinds and dtypes (`tables`), and the canonical " +
       "MessagePack codec (`runtime`).\n\n" +
@@ -30,7 +31,7 @@ export function emitLib(ir: Ir, names: RsNames, source: HeaderSource): Generated
   );
   f.print("pub use runtime::error::{Error, ErrorKind, PathSeg, Result};");
   f.print("pub use runtime::options::DecodeOptions;");
-  f.print("pub use runtime::value::{Map, Value};");
+  f.print("pub use runtime::value::{CompactString, Map, Value};");
   f.print("pub use runtime::zdata::{ArrayKind, CustomZData, Dtype, Image, ImageFormat, NdArray, Registry, Safetensors, ZData};");
   f.print("pub use types::*;");
   f.print();

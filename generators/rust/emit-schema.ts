@@ -11,6 +11,7 @@ import type { Ir, TypeDef, TypeRef } from "../../core/src/ir/types.js";
 import { intWireRange, INT_WIRES } from "../../core/src/ir/types.js";
 import { join, printDoc, regexStr, rsFile, str } from "./file.js";
 import type { RsNames } from "./names.js";
+import { dtypeVariant } from "./emit-tables.js";
 
 const SCHEMA_MODULE = "crate::runtime::schema";
 
@@ -30,7 +31,8 @@ class Patterns {
   }
 }
 
-type Rt = (name: string) => Printable;
+/** An import: a name of the runtime's schema module by default. */
+type Rt = (name: string, from?: string) => Printable;
 
 export function emitSchema(ir: Ir, names: RsNames, source: HeaderSource): GeneratedFile {
   const f = rsFile(
@@ -39,7 +41,7 @@ export function emitSchema(ir: Ir, names: RsNames, source: HeaderSource): Genera
     `The descriptors of the ${ir.source.title} ${ir.source.version}: one \`static\` per named type of the spec ` +
       "(generated from the spec; the codec walks them), the message types, and lookups by name.",
   );
-  const rt: Rt = (name) => f.import(name, SCHEMA_MODULE);
+  const rt: Rt = (name, from = SCHEMA_MODULE) => f.import(name, from);
   const patterns = new Patterns();
   const body: Printable[][] = [];
   // Descriptors are printed into a buffer first, so that the pattern statics they use can come before them.
@@ -218,6 +220,12 @@ export function typeDesc(t: TypeRef, names: RsNames, rt: Rt, patterns: Patterns)
       return [Type, "::Any"];
     case "zdata":
       return [Type, "::ZData"];
+    case "ndarray": {
+      const Dtype = rt("Dtype", "crate::runtime::dtype");
+      const dtypes = t.dtypes === undefined ? "None" : ["Some(&[", join(t.dtypes.map((d) => [Dtype, "::", dtypeVariant(d)]), ", "), "])"];
+      const shape = t.shape === undefined ? "None" : ["Some(&[", join(t.shape.map((d) => (d === null ? "None" : `Some(${d})`)), ", "), "])"];
+      return [Type, "::NdArray(&", rt("NdArrayType"), " { dtypes: ", dtypes, ", shape: ", shape, " })"];
+    }
     case "array":
       return [
         Type,

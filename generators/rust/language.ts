@@ -16,6 +16,6 @@ export const rust: LanguageEntry = {
   },
   load: async () => {
     const rs = await import("./index.js");
-    return { generate: async (ir, ctx) => rs.generate(ir, rs.readRustInputs(`${ctx.root}/generators/rust`)) };
+    return { generate: async (ir, ctx) => rs.generate(ir, rs.readRustInputs(`${ctx.root}/generators/rust`), ctx.name) };
   },
 };

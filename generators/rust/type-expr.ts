@@ -56,6 +56,8 @@ export function typeExpr(t: TypeRef, ctx: TypeContext, boxed = false): Printable
       return ctx.use("Value", VALUE_MODULE);
     case "zdata":
       return ctx.use("ZData", ZDATA_MODULE);
+    case "ndarray":
+      return ctx.use("NdArray", ZDATA_MODULE);
     case "array":
       return ["Vec<", typeExpr(t.items, ctx), ">"];
     case "map":

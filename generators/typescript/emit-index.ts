@@ -6,12 +6,13 @@ import type { Ir } from "../../core/src/ir/types.js";
 import { protocolOf } from "../../core/src/ir/protocol.js";
 import { join, printDoc, tsFile } from "./file.js";
 import type { TsNames } from "./names.js";
+import type { PackageIdentity } from "../common/package-name.js";
 
-export function emitIndex(ir: Ir, names: TsNames, runtimeModules: readonly string[], source: HeaderSource): GeneratedFile {
+export function emitIndex(ir: Ir, names: TsNames, runtimeModules: readonly string[], source: HeaderSource, pkg: PackageIdentity): GeneratedFile {
   const f = tsFile("src/index.ts", source);
   printDoc(
     f,
-    `vmp-protocol: the Vuer Message Protocol ${ir.source.version} for TypeScript. A type per spec type and ` +
+    `${pkg.name}: the ${ir.source.title} ${ir.source.version} for TypeScript. A type per spec type and ` +
       `\`${names.knownMessage}\`, their descriptors (the \`schema\` namespace), a factory per message type, ` +
       "`validate`, and the runtime codec.",
   );

@@ -122,6 +122,12 @@ export function typeDesc(t: TypeRef, names: TsNames): Printable {
     case "any":
     case "zdata":
       return obj(kind(t.kind));
+    case "ndarray": {
+      const entries: [string, Printable][] = [kind("ndarray")];
+      if (t.dtypes !== undefined) entries.push(["dtypes", ["[", join(t.dtypes.map(str), ", "), "]"]]);
+      if (t.shape !== undefined) entries.push(["shape", ["[", join(t.shape.map((d) => (d === null ? "null" : String(d))), ", "), "]"]]);
+      return obj(...entries);
+    }
     case "array": {
       const entries: [string, Printable][] = [kind("array"), ["items", typeDesc(t.items, names)]];
       if (t.minItems !== undefined) entries.push(["minItems", t.minItems]);

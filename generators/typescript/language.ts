@@ -14,6 +14,6 @@ export const typescript: LanguageEntry = {
   },
   load: async () => {
     const ts = await import("./index.js");
-    return { generate: (ir, ctx) => ts.generate(ir, ts.readTypeScriptInputs(`${ctx.root}/generators/typescript`)) };
+    return { generate: (ir, ctx) => ts.generate(ir, ts.readTypeScriptInputs(`${ctx.root}/generators/typescript`), ctx.name) };
   },
 };

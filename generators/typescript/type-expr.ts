@@ -62,6 +62,11 @@ function expr(t: TypeRef, ctx: TypeContext): Expr {
       return plain("unknown");
     case "zdata":
       return union(ZDATA_CLASSES.map((c) => ctx.importType(c, ZDATA_MODULE)));
+    case "ndarray": {
+      // The runtime's NDArray, typed by the dtypes the field allows (SPEC §7.11).
+      const nd = ctx.importType("NDArray", ZDATA_MODULE);
+      return t.dtypes === undefined ? plain(nd) : plain(nd, "<", join(t.dtypes.map(str), " | "), ">");
+    }
     case "array": {
       const item = expr(t.items, ctx);
       if (t.minItems !== undefined && t.minItems === t.maxItems && t.minItems > 0 && t.minItems <= MAX_TUPLE) {

@@ -8,6 +8,7 @@ import type { Argv } from "yargs";
 import { buildIr, loadSpec, type LoadedSpec } from "../../../core/src/ir/build.js";
 import { lintSpec } from "../../../core/src/ir/lint.js";
 import type { OutputFile } from "../../../generators/common/output.js";
+import { DEFAULT_PACKAGE_NAME, invalidPackageName } from "../../../generators/common/package-name.js";
 import { findLanguage, LANGUAGES } from "../../../generators/registry.js";
 import { UsageError } from "../../../core/src/errors.js";
 import type { Command, Io } from "../command.js";
@@ -18,6 +19,7 @@ interface Args {
   check: boolean;
   spec?: string;
   out?: string;
+  name?: string;
 }
 
 export const generateCommand: Command<Args> = {
@@ -28,14 +30,23 @@ export const generateCommand: Command<Args> = {
       .option("lang", { choices: [...LANGUAGES.map((l) => l.id), "all"], default: "all", describe: "the bindings to generate (all: every registered language)" })
       .option("check", { type: "boolean", default: false, describe: "write nothing; fail if the files under the output directory differ from what the spec produces" })
       .option("spec", { type: "string", describe: `the spec file (default: ${SPEC_PATH})` })
-      .option("out", { type: "string", describe: "the output directory, one folder per language (default: generated)" }) as unknown as Argv<Args>,
+      .option("out", { type: "string", describe: "the output directory, one folder per language (default: generated)" })
+      .option("name", {
+        type: "string",
+        describe: `the packages' name: npm package, Python distribution and crate (import and lib name with - as _); their docs then speak of the spec (default: ${DEFAULT_PACKAGE_NAME})`,
+      }) as unknown as Argv<Args>,
   examples: [
     ["$0 generate --check", "verify that every committed binding is what the spec produces"],
     ["$0 generate --lang ts --out build", "write the TypeScript package to build/ts instead of generated/ts"],
+    ["$0 generate --spec protocol/vmp.schema.json --lang py --out named --name my-robot-proto", "write the Python package my-robot-proto (import my_robot_proto) to named/python"],
   ],
   async run(args, io) {
     const root = repoRoot();
     const langs = args.lang === "all" ? LANGUAGES : [findLanguage(args.lang) ?? usage(`no ${args.lang} emitter`)];
+    if (args.name !== undefined) {
+      const problem = invalidPackageName(args.name);
+      if (problem !== undefined) usage(problem);
+    }
     const spec = readSpec(args.spec, root);
     const findings = lintSpec(spec.doc);
     if (findings.length > 0) {
@@ -48,7 +59,7 @@ export const generateCommand: Command<Args> = {
     let problems = 0;
     for (const lang of langs) {
       const emitter = await lang.load();
-      const files = await emitter.generate(ir, { spec, root });
+      const files = await emitter.generate(ir, { spec, root, ...(args.name !== undefined ? { name: args.name } : {}) });
       const dir = join(outRoot, lang.outDir);
       problems += args.check ? await check(dir, files, io) : await write(dir, files, io);
     }

@@ -142,6 +142,11 @@ export function typeParts(t: TypeRef): TypePart[] {
       return [{ text: "any" }];
     case "zdata":
       return [{ text: "ZData" }];
+    case "ndarray": {
+      const dtypes = t.dtypes === undefined ? "" : `<${t.dtypes.join(" | ")}>`;
+      const shape = t.shape === undefined ? "" : `[${t.shape.map((n) => n ?? "n").join(", ")}]`;
+      return [{ text: `NdArray${dtypes}${shape}` }];
+    }
     case "array":
       return [...wrap(typeParts(t.items)), { text: "[]" }];
     case "map":
@@ -175,6 +180,7 @@ function wireOf(t: TypeRef, ir: Ir): string {
     case "any":
       return "any";
     case "zdata":
+    case "ndarray":
       return "map (ZData)";
     case "array":
       return "array";

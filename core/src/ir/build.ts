@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { SpecError, UsageError } from "../errors.js";
+import { resolveImports } from "./imports.js";
 import { lintSpec } from "./lint.js";
 import { readTables } from "./tables.js";
 import {
@@ -53,11 +54,16 @@ export function loadSpec(path: string, root = process.cwd()): LoadedSpec {
 export function buildIr(spec: LoadedSpec): Ir {
   const findings = lintSpec(spec.doc);
   if (findings.length > 0) throw findings[0];
-  const root = spec.doc as Obj;
+  const { doc, imported } = resolveImports(spec.doc);
+  const root = doc as Obj;
   const defs = root.$defs as Record<string, Obj>;
   const types = new Map<string, TypeDef>();
   const builder = new Builder(defs, types);
-  for (const [name, schema] of Object.entries(defs)) types.set(name, builder.def(name, schema, `/$defs/${esc(name)}`));
+  for (const [name, schema] of Object.entries(defs)) {
+    const def = builder.def(name, schema, `/$defs/${esc(name)}`);
+    const origin = imported.get(name);
+    types.set(name, origin === undefined ? def : { ...def, origin });
+  }
   const records = [...types.values()].filter((t): t is RecordDef => t.kind === "record");
   return {
     source: {
@@ -66,6 +72,7 @@ export function buildIr(spec: LoadedSpec): Ir {
       version: String(root["x-vmp-version"]),
       id: String(root.$id),
       title: String(root.title),
+      ...(typeof root.description === "string" ? { description: root.description } : {}),
     },
     types,
     messages: records.filter((r) => r.event !== undefined),
@@ -125,11 +132,13 @@ class Builder {
       open: s["x-vmp-open"] === true,
       ...(event ? { event } : {}),
       ...(typeof s["x-vmp-ztype"] === "string" ? { ztype: s["x-vmp-ztype"] } : {}),
+      ...(Array.isArray(s.examples) ? { examples: s.examples } : {}),
     };
   }
 
   /** The TypeRef for a schema in a field, item or value position. Inline titled records become named types. */
   ref(s: Obj, pointer: string): TypeRef {
+    if (isObj(s["x-vmp-ndarray"])) return ndarrayRef(s["x-vmp-ndarray"]);
     if (typeof s.$ref === "string") return { kind: "ref", name: refName(s.$ref) };
     if (Array.isArray(s.oneOf)) {
       const branches = s.oneOf as Obj[];
@@ -195,6 +204,15 @@ class Builder {
     }
     throw new SpecError(pointer, "schema has no type the IR can represent");
   }
+}
+
+/** The typed array of an `x-vmp-ndarray` keyword (PROFILE §3), which lint has checked. */
+function ndarrayRef(k: Obj): TypeRef {
+  return {
+    kind: "ndarray",
+    ...(Array.isArray(k.dtype) ? { dtypes: k.dtype.map(String) } : {}),
+    ...(Array.isArray(k.shape) ? { shape: k.shape.map((d) => (typeof d === "number" ? d : null)) } : {}),
+  };
 }
 
 function isObj(x: unknown): x is Obj {

@@ -3,11 +3,11 @@
  * class (SPEC §11.3):
  *
  * - `wire`: frames that the old spec accepts are rejected or read differently by the new one (a field removed,
- *   renamed, retyped or newly required; a record closed; an etype changed; a wire width narrowed). Needs a major
- *   version.
+ *   renamed, retyped or newly required; a record closed; an etype changed; a wire width narrowed; a typed array's
+ *   dtypes or shape narrowed). Needs a major version.
  * - `source`: the wire is unchanged but generated names change (a type renamed or removed). Needs a major version.
  * - `compatible`: additions that old frames still satisfy (new message types, new optional fields, widened
- *   integers, opened records). Needs a minor version.
+ *   integers, opened records, a typed array's dtypes or shape widened). Needs a minor version.
  * - `docs`: descriptions only. Needs a patch version.
  */
 import type { Field, Ir, RecordDef, TypeDef, TypeRef } from "./types.js";
@@ -41,6 +41,8 @@ export const CHANGE_KINDS = {
   "constraint-tightened": "wire",
   "nullable-removed": "wire",
   "enum-value-removed": "wire",
+  "array-dtype-removed": "wire",
+  "array-shape-narrowed": "wire",
   "message-added": "compatible",
   "type-added": "compatible",
   "field-added-optional": "compatible",
@@ -50,6 +52,8 @@ export const CHANGE_KINDS = {
   "constraint-loosened": "compatible",
   "nullable-added": "compatible",
   "enum-value-added": "compatible",
+  "array-dtype-added": "compatible",
+  "array-shape-widened": "compatible",
   "description-changed": "docs",
 } as const satisfies Record<string, ChangeClass>;
 
@@ -221,6 +225,8 @@ class Differ {
         return this.type(a.values, (b as typeof a).values, pointer, `${name}{}`);
       case "nullable":
         return this.type(a.inner, (b as typeof a).inner, pointer, name);
+      case "ndarray":
+        return this.ndarray(a, b as typeof a, pointer, name);
       case "ref": {
         const c = b as typeof a;
         if (this.renamed.get(a.name) !== c.name) this.add("field-retyped", pointer, `${name} changed from ${a.name} to ${c.name}`);
@@ -251,6 +257,19 @@ class Differ {
     this.bounds(a.minLength, a.maxLength, b.minLength, b.maxLength, pointer, `${name} length`);
   }
 
+  /** A typed array (PROFILE §3): fewer dtypes or a stricter shape pattern reject arrays the old spec accepted. */
+  private ndarray(a: Extract<TypeRef, { kind: "ndarray" }>, b: typeof a, pointer: string, name: string): void {
+    const all = this.old.dtypes.map((d) => d.name);
+    const [before, after] = [a.dtypes ?? all, b.dtypes ?? all];
+    const lost = before.filter((d) => !after.includes(d));
+    const gained = after.filter((d) => !before.includes(d));
+    if (lost.length > 0) this.add("array-dtype-removed", pointer, `${name} no longer accepts dtype ${lost.join(", ")}`);
+    if (gained.length > 0) this.add("array-dtype-added", pointer, `${name} now also accepts dtype ${gained.join(", ")}`);
+    const pattern = (s: readonly (number | null)[] | undefined) => (s === undefined ? "any shape" : `[${s.map((d) => d ?? "n").join(", ")}]`);
+    if (!coversShape(b.shape, a.shape)) this.add("array-shape-narrowed", pointer, `${name}'s shape narrowed from ${pattern(a.shape)} to ${pattern(b.shape)}`);
+    else if (!coversShape(a.shape, b.shape)) this.add("array-shape-widened", pointer, `${name}'s shape widened from ${pattern(a.shape)} to ${pattern(b.shape)}`);
+  }
+
   private bounds(minA: number | undefined, maxA: number | undefined, minB: number | undefined, maxB: number | undefined, pointer: string, what: string): void {
     const lo = (x: number | undefined) => x ?? 0;
     const hi = (x: number | undefined) => x ?? Infinity;
@@ -279,6 +298,13 @@ class Differ {
 }
 
 const bigints = (_: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
+
+/** Whether every shape the pattern `inner` accepts is accepted by `outer` (undefined: any shape; null: any size). */
+function coversShape(outer: readonly (number | null)[] | undefined, inner: readonly (number | null)[] | undefined): boolean {
+  if (outer === undefined) return true;
+  if (inner === undefined || inner.length !== outer.length) return false;
+  return outer.every((d, i) => d === null || d === inner[i]);
+}
 
 function isMessage(t: TypeDef): boolean {
   return t.kind === "record" && t.event !== undefined;

@@ -3,21 +3,22 @@
  * violation with its JSON Pointer and a one-line reason. Generators run only on a spec with no findings.
  */
 import { SpecError } from "../errors.js";
-import { lintTables } from "./tables.js";
+import { resolveImports } from "./imports.js";
+import { baseTables, lintTables } from "./tables.js";
 import { FLOAT_WIRES, INT_WIRES, intWireRange, type IntWire } from "./types.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
 
 /** The profile's own keywords, which JSON Schema validators (ajv in strict mode) must accept as annotations. */
-export const PROFILE_KEYWORDS = ["x-vmp-wire", "x-vmp-open", "x-vmp-kind", "x-vmp-ztype", "x-vmp-event", "x-vmp-version", "x-vmp-errors", "x-vmp-dtypes"];
+export const PROFILE_KEYWORDS = ["x-vmp-wire", "x-vmp-open", "x-vmp-kind", "x-vmp-ztype", "x-vmp-event", "x-vmp-ndarray", "x-vmp-catalogue", "x-vmp-version", "x-vmp-errors", "x-vmp-dtypes"];
 
 const ROOT_KEYS = new Set(["$schema", "$id", "title", "description", "x-vmp-version", "x-vmp-errors", "x-vmp-dtypes", "$defs", "$comment"]);
 const SCHEMA_KEYWORDS = new Set([
   "type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems", "$ref", "oneOf",
   "discriminator", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
   "title", "description", "examples", "default", "deprecated", "contentEncoding", "$comment",
-  "x-vmp-wire", "x-vmp-open", "x-vmp-kind", "x-vmp-ztype", "x-vmp-event",
+  "x-vmp-wire", "x-vmp-open", "x-vmp-kind", "x-vmp-ztype", "x-vmp-event", "x-vmp-ndarray", "x-vmp-catalogue",
 ]);
 /** Keywords that may stand beside `$ref` (they annotate, they do not constrain). */
 const ANNOTATIONS = new Set(["title", "description", "examples", "default", "deprecated", "$comment"]);
@@ -26,6 +27,8 @@ const TYPES = new Set(["integer", "number", "string", "boolean", "null", "array"
 const DIRECTIONS = new Set(["server-to-client", "client-to-server", "both"]);
 const DEF_NAME = /^[A-Z][A-Za-z0-9]*$/;
 const DRAFT_2020 = "https://json-schema.org/draft/2020-12/schema";
+/** At most this many dimensions in a shape (SPEC §7.3). */
+const MAX_DIMS = 64;
 
 const isObj = (j: Json | undefined): j is Obj => typeof j === "object" && j !== null && !Array.isArray(j);
 const esc = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -38,7 +41,10 @@ export function lintSpec(doc: unknown): SpecError[] {
     report("", "the spec must be a JSON object");
     return out;
   }
-  const root = doc as Obj;
+  // References to a base spec's definitions (PROFILE §1) are resolved first; the rules below see the result.
+  const imports = resolveImports(doc);
+  out.push(...imports.findings);
+  const root = imports.doc as Obj;
   for (const key of Object.keys(root)) if (!ROOT_KEYS.has(key)) report(`/${esc(key)}`, `"${key}" is not allowed at the root (the message set is the event catalogue, not a root schema)`);
   if (root.$schema !== DRAFT_2020) report("/$schema", `must be "${DRAFT_2020}"`);
   for (const key of ["$id", "title", "x-vmp-version"]) if (typeof root[key] !== "string") report(`/${key}`, `"${key}" is required and must be a string`);
@@ -49,7 +55,8 @@ export function lintSpec(doc: unknown): SpecError[] {
     report("/$defs", "the spec must define its types in $defs");
     return out;
   }
-  new Linter(defs, report).run();
+  const dtypes = isObj(root["x-vmp-dtypes"]) ? Object.keys(root["x-vmp-dtypes"]) : baseTables().dtypes.map((d) => d.name);
+  new Linter(defs, report, new Set(dtypes)).run();
   return out;
 }
 
@@ -60,6 +67,8 @@ class Linter {
   constructor(
     private readonly defs: Obj,
     private readonly report: (pointer: string, reason: string) => void,
+    /** The dtype vocabulary (the spec's `x-vmp-dtypes`, or the base protocol's). */
+    private readonly dtypes: ReadonlySet<string>,
   ) {}
 
   run(): void {
@@ -71,6 +80,7 @@ class Linter {
       if (isObj(schema)) {
         if (schema["x-vmp-event"] !== undefined) this.event(name, schema, ptr);
         if (schema["x-vmp-ztype"] !== undefined) this.ztype(schema, ptr);
+        if (schema["x-vmp-catalogue"] !== undefined) lintCatalogueRow(schema, ptr, this.report);
       }
     }
     this.uniqueEtypes();
@@ -99,6 +109,7 @@ class Linter {
     }
     for (const key of Object.keys(s)) if (!SCHEMA_KEYWORDS.has(key)) this.report(`${ptr}/${esc(key)}`, `"${key}" is not allowed in the VMP profile`);
     if (s.$ref !== undefined) return this.ref(s, ptr);
+    if (s["x-vmp-ndarray"] !== undefined) this.report(`${ptr}/x-vmp-ndarray`, 'x-vmp-ndarray types an array only beside "$ref" to the ZData definition ("x-vmp-kind": "zdata")');
     if (s.oneOf !== undefined) return this.oneOf(s, ptr);
     const kind = s["x-vmp-kind"];
     if (kind !== undefined && (typeof kind !== "string" || !KINDS.has(kind))) this.report(`${ptr}/x-vmp-kind`, `must be one of ${[...KINDS].join(", ")}`);
@@ -124,9 +135,46 @@ class Linter {
 
   private ref(s: Obj, ptr: string): void {
     const name = this.refName(s.$ref);
-    if (name === undefined) this.report(`${ptr}/$ref`, `only local references of the form "#/$defs/Name" are allowed, got ${JSON.stringify(s.$ref)}`);
+    if (typeof s.$ref === "string" && /^[^#]+#/.test(s.$ref)) {
+      // A reference to a base spec that resolveImports could not resolve: reported there.
+    } else if (name === undefined) this.report(`${ptr}/$ref`, `only local references "#/$defs/Name" and references to a base spec's definitions ("urn:vmp:spec:1#/$defs/Name") are allowed, got ${JSON.stringify(s.$ref)}`);
     else if (this.defs[name] === undefined) this.report(`${ptr}/$ref`, `reference to an undefined type "${name}"`);
-    for (const key of Object.keys(s)) if (key !== "$ref" && !ANNOTATIONS.has(key)) this.report(`${ptr}/${esc(key)}`, `"${key}" beside "$ref" would change the referenced type; define a new type instead`);
+    const target = name === undefined ? undefined : this.def(name);
+    // A variant's map is ZData on the wire, but no binding types a value as one variant (PROFILE §3).
+    if (target?.["x-vmp-ztype"] !== undefined) this.report(`${ptr}/$ref`, `a ZData variant (${name}) cannot type a value: use "#/$defs/ZData" for any ZData, with "x-vmp-ndarray" for an array`);
+    for (const key of Object.keys(s)) {
+      if (key === "x-vmp-ndarray") this.ndarray(s[key], `${ptr}/x-vmp-ndarray`, target?.["x-vmp-kind"] === "zdata");
+      else if (key !== "$ref" && !ANNOTATIONS.has(key)) this.report(`${ptr}/${esc(key)}`, `"${key}" beside "$ref" would change the referenced type; define a new type instead`);
+    }
+  }
+
+  /** `x-vmp-ndarray` (PROFILE §3): `{"dtype"?: [names], "shape"?: [size | null, …]}` beside a `$ref` to ZData. */
+  private ndarray(k: Json | undefined, ptr: string, onZData: boolean): void {
+    if (!onZData) this.report(ptr, 'x-vmp-ndarray types an array only beside "$ref" to the ZData definition ("x-vmp-kind": "zdata")');
+    if (!isObj(k)) {
+      this.report(ptr, 'must be an object {"dtype"?: [dtype names], "shape"?: [sizes or null]}');
+      return;
+    }
+    for (const key of Object.keys(k)) if (key !== "dtype" && key !== "shape") this.report(`${ptr}/${esc(key)}`, `"${key}" is not an x-vmp-ndarray property (dtype, shape)`);
+    const dtype = k.dtype;
+    if (dtype !== undefined) {
+      if (!Array.isArray(dtype) || dtype.length === 0) this.report(`${ptr}/dtype`, "must be a non-empty array of dtype names");
+      else
+        dtype.forEach((d, i) => {
+          if (typeof d !== "string" || !this.dtypes.has(d)) this.report(`${ptr}/dtype/${i}`, `${JSON.stringify(d)} is not a dtype of x-vmp-dtypes (${[...this.dtypes].join(", ")})`);
+          else if (dtype.indexOf(d) !== i) this.report(`${ptr}/dtype/${i}`, `dtype "${d}" is listed twice`);
+        });
+    }
+    const shape = k.shape;
+    if (shape === undefined) return;
+    if (!Array.isArray(shape)) {
+      this.report(`${ptr}/shape`, "must be an array with one entry per dimension: a size, or null for any size");
+      return;
+    }
+    if (shape.length > MAX_DIMS) this.report(`${ptr}/shape`, `${shape.length} dimensions; an array has at most ${MAX_DIMS}`);
+    shape.forEach((d, i) => {
+      if (d !== null && !(typeof d === "number" && Number.isSafeInteger(d) && d >= 0)) this.report(`${ptr}/shape/${i}`, `must be a non-negative integer size or null (any size), got ${JSON.stringify(d)}`);
+    });
   }
 
   /** Returns the non-null JSON type, accepting `[T, "null"]` as the nullable form. */
@@ -249,6 +297,7 @@ class Linter {
     const props = isObj(s.properties) ? s.properties : undefined;
     const etype = props?.etype;
     if (!isObj(etype) || (typeof etype.const !== "string" && typeof etype.pattern !== "string")) this.report(`${ptr}/properties/etype`, "a message type needs an etype with a const (the event type) or a pattern");
+    if (ev.envelope.includes("#")) return; // a base spec's envelope that resolveImports could not resolve: reported there
     const envelope = this.def(ev.envelope);
     const envEvent = envelope?.["x-vmp-event"];
     if (!envelope || !isObj(envEvent) || envEvent.envelope !== ev.envelope) {
@@ -280,4 +329,38 @@ class Linter {
       else seen.set(etype.const, name);
     }
   }
+}
+
+/** `x-vmp-catalogue` (PROFILE §5): on a message type, the prose cells of its row in SPEC §5's tables. */
+function lintCatalogueRow(s: Obj, ptr: string, report: (pointer: string, reason: string) => void): void {
+  const row = s["x-vmp-catalogue"];
+  const cells = ["key", "payload", "evidence"];
+  const at = `${ptr}/x-vmp-catalogue`;
+  if (s["x-vmp-event"] === undefined) report(at, "x-vmp-catalogue belongs to a message type (one with x-vmp-event)");
+  if (!isObj(row)) report(at, `must be an object of one-line strings: ${cells.join(", ")}`);
+  else {
+    for (const [k, v] of Object.entries(row)) {
+      if (!cells.includes(k)) report(`${at}/${esc(k)}`, `"${k}" is not a cell of the catalogue (${cells.join(", ")})`);
+      else if (typeof v !== "string" || v.trim() === "" || /[\n\r]/.test(v)) report(`${at}/${esc(k)}`, "must be a non-empty one-line string");
+    }
+  }
+}
+
+/**
+ * What the profile recommends without requiring it (PROFILE §5): every message type other than an envelope
+ * SHOULD carry `examples`, since its examples are where its derived vectors come from (each one valid, and the
+ * frames it implies must be rejected: conformance/recipes/spec.ts). A message type without them is checked by
+ * no vector unless a hand recipe covers it. `vmp lint` prints these as warnings; nothing refuses a spec for them.
+ */
+export function lintWarnings(doc: unknown): SpecError[] {
+  const defs = isObj(doc as Json) ? (doc as Obj).$defs : undefined;
+  if (!isObj(defs)) return [];
+  const out: SpecError[] = [];
+  for (const [name, s] of Object.entries(defs)) {
+    if (!isObj(s) || !isObj(s["x-vmp-event"]) || s["x-vmp-event"].envelope === name) continue;
+    if (!Array.isArray(s.examples) || s.examples.length === 0) {
+      out.push(new SpecError(`/$defs/${esc(name)}`, "a message type should have examples: without them no vector is derived for it (PROFILE §5)"));
+    }
+  }
+  return out;
 }

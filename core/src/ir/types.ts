@@ -31,6 +31,11 @@ export type TypeRef =
   | { readonly kind: "bytes" }
   | { readonly kind: "any" }
   | { readonly kind: "zdata" }
+  /**
+   * A typed array (PROFILE §3, `x-vmp-ndarray`): a ZData array whose dtype is one of `dtypes` (absent: any) and
+   * whose shape matches `shape` (absent: any; `null` is any size on that axis, the length fixes the dimensions).
+   */
+  | { readonly kind: "ndarray"; readonly dtypes?: readonly string[]; readonly shape?: readonly (number | null)[] }
   | { readonly kind: "array"; readonly items: TypeRef; readonly minItems?: number; readonly maxItems?: number }
   | { readonly kind: "map"; readonly values: TypeRef }
   | { readonly kind: "nullable"; readonly inner: TypeRef }
@@ -63,6 +68,8 @@ interface DefCommon {
   readonly name: string;
   readonly description?: string;
   readonly pointer: string;
+  /** The `$id` of the base spec the definition was imported from by reference (PROFILE §1); absent for the spec's own. */
+  readonly origin?: string;
 }
 
 /** A record: fields in wire order. */
@@ -74,6 +81,8 @@ export interface RecordDef extends DefCommon {
   readonly event?: EventInfo;
   /** Set when this record is a ZData variant. */
   readonly ztype?: string;
+  /** The schema's `examples` (the JSON form, SPEC §9), as written; core/src/ir/examples.ts derives cases from them. */
+  readonly examples?: readonly unknown[];
 }
 
 /** A tagged union: every variant is a record whose `tag` field is a distinct const. */
@@ -118,6 +127,8 @@ export interface Ir {
     readonly version: string;
     readonly id: string;
     readonly title: string;
+    /** The spec's root `description`, when it has one. */
+    readonly description?: string;
   };
   /** Every definition, in declaration order. */
   readonly types: ReadonlyMap<string, TypeDef>;

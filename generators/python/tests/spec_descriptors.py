@@ -2,7 +2,7 @@
 
 A small, honest stand-in for the generated ``schema.py``: records from properties/required/x-vmp-open/
 x-vmp-ztype/x-vmp-event, integers from x-vmp-wire ranges, floats, strings with const/enum/pattern, bytes/any/
-zdata/map from x-vmp-kind, nullable from ``oneOf [S, null]`` or ``type: [T, "null"]``, arrays, maps.
+zdata/map from x-vmp-kind, typed arrays from x-vmp-ndarray, nullable from ``oneOf [S, null]`` or ``type: [T, "null"]``, arrays, maps.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from vmp_protocol._runtime.schema import (
     IntType,
     MapType,
     NamedDesc,
+    NdArrayType,
     NullableType,
     NullType,
     RecordDesc,
@@ -121,6 +122,12 @@ class Catalogue:
         )
 
     def type(self, node: dict[str, Any]) -> TypeDesc:
+        if "x-vmp-ndarray" in node:
+            nd = node["x-vmp-ndarray"]
+            return NdArrayType(
+                dtypes=tuple(nd["dtype"]) if "dtype" in nd else None,
+                shape=tuple(nd["shape"]) if "shape" in nd else None,
+            )
         if "$ref" in node:
             return self.ref(node["$ref"].rsplit("/", 1)[1])
         kind = node.get("x-vmp-kind")

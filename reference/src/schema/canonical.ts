@@ -7,7 +7,7 @@
  */
 import type { RecordDef, TypeRef } from "../../../core/src/ir/types.js";
 import { VmpError, type Path } from "../../../core/src/errors.js";
-import { array, f32, f32Bits, f64, f64Bits, floatNumber, int, map, type FloatValue, type MapValue, type Value } from "../value/model.js";
+import { array, f32, f32Bits, f64, f64Bits, floatNumber, get, int, map, str, type FloatValue, type MapValue, type Value } from "../value/model.js";
 import type { Spec } from "./spec.js";
 import { checkZData, isZData, type ZDataOptions } from "./zdata.js";
 
@@ -45,8 +45,31 @@ function narrowNaN(v: FloatValue): FloatValue {
   return f32Bits((sign << 31n) | (0xffn << 23n) | (frac === 0n ? 1n << 22n : frac));
 }
 
+/** Why `dims` does not match a typed array's shape pattern (SPEC §7.11), or undefined when it does. */
+function shapeProblem(pattern: readonly (number | null)[], dims: readonly bigint[]): string | undefined {
+  const shown = `[${pattern.map((d) => d ?? "n").join(", ")}]`;
+  if (dims.length !== pattern.length) return `shape [${dims.join(", ")}] has ${dims.length} dimensions; the field's shape ${shown} has ${pattern.length}`;
+  const i = pattern.findIndex((d, j) => d !== null && BigInt(d) !== dims[j]);
+  return i < 0 ? undefined : `shape [${dims.join(", ")}] does not match the field's shape ${shown} at dimension ${i}`;
+}
+
 /** The TypeRef of a named type, for `canonicalize(v, refTo("SetEvent"), spec)`. */
 export const refTo = (name: string): TypeRef => ({ kind: "ref", name });
+
+/** A catalogued message type selected by an `etype` pattern: a response of SPEC §5.3 (§4.6 rule 4). */
+function isCataloguedResponse(def: RecordDef): boolean {
+  const ev = def.event;
+  return ev !== undefined && ev.envelope !== def.name && ev.etype === undefined && ev.etypePattern !== undefined;
+}
+
+/**
+ * The entries vrpc-py's and vrpc-ts's response helpers add to a success (SPEC §4.4): `ok: true`, or `nil` in
+ * `error`, `data` or `value`. In a catalogued response that does not declare the field, they are read as absent.
+ */
+function isSuccessStatus(key: string, v: Value): boolean {
+  if (key === "ok") return v.kind === "bool" && v.value;
+  return v.kind === "nil" && (key === "error" || key === "data" || key === "value");
+}
 
 class Canonicalizer {
   constructor(
@@ -86,9 +109,13 @@ class Canonicalizer {
       case "map":
         if (v.kind === "bin") return this.problem(v, path, new VmpError("WrongType", "expected a map, got bin", path)); // ajv would see an object
         return v.kind === "map" ? map(v.entries.map(([k, x]) => [k, this.value(x, t.values, [...path, k])] as const)) : v;
+      case "bytes":
+        return v.kind === "map" ? this.wrappedBytes(v, path) : v;
       case "any":
       case "zdata":
         return this.free(v, path);
+      case "ndarray":
+        return this.ndarray(v, t, path);
       case "ref":
         return this.named(v, t.name, path);
       default:
@@ -134,18 +161,70 @@ class Canonicalizer {
     return z === undefined ? v : this.record(z, def, path);
   }
 
+  /**
+   * vrpc-ts's `{ztype: "Uint8Array", b, length}` where bytes are declared (SPEC §7.6): checked as that ZData and
+   * read as its bytes. Any other map is `WrongType` (the structural view would see an object with unknown keys).
+   */
+  private wrappedBytes(m: MapValue, path: Path): Value {
+    const ztype = get(m, "ztype");
+    if (ztype?.kind !== "str" || ztype.value !== "Uint8Array") {
+      return this.problem(m, path, new VmpError("WrongType", `expected bytes (bin), got a map of ${m.entries.length}`, path));
+    }
+    const z = this.zdata(m, path);
+    return z === undefined ? m : get(z, "b")!;
+  }
+
   /** Declared fields in declaration order, then the rest in producer order. */
   private record(m: MapValue, def: RecordDef, path: Path): MapValue {
     const byKey = new Map(m.entries);
     const declared = def.fields.filter((f) => byKey.has(f.name)).map((f) => [f.name, this.value(byKey.get(f.name)!, f.type, [...path, f.name])] as const);
     const names = new Set(def.fields.map((f) => f.name));
-    const extra = m.entries.filter(([k]) => !names.has(k)).map(([k, x]) => [k, this.free(x, [...path, k])] as const);
+    const response = isCataloguedResponse(def);
+    const extra = m.entries
+      .filter(([k, x]) => !names.has(k) && !(response && isSuccessStatus(k, x)))
+      .map(([k, x]) => [k, this.free(x, [...path, k])] as const);
     return map([...declared, ...extra]);
   }
 
-  /** Free-form values keep their types and order; ZData inside them is normalised. */
+  /**
+   * A typed array field (SPEC §7.11): ZData that decodes to an array, whose dtype and shape the field allows;
+   * canonical as `numpy.ndarray` whatever the form it came in. The structure (a map with a string ztype) is
+   * ajv's to report; a defect of the array is recorded at the map, so ajv says nothing more beneath it.
+   */
+  private ndarray(v: Value, t: Extract<TypeRef, { kind: "ndarray" }>, path: Path): Value {
+    if (v.kind !== "map" || !isZData(v)) return v;
+    const z = this.zdata(v, path);
+    if (z === undefined) return v;
+    const sent = (get(v, "ztype") as { value: string }).value;
+    const ztype = (get(z, "ztype") as { value: string }).value;
+    const fail = (at: string[], reason: string) => this.problem(v, path, new VmpError("InvalidValue", reason, [...path, ...at]));
+    if (ztype !== "numpy.ndarray" && ztype !== "torch.Tensor") return fail(["ztype"], `expected an array (numpy.ndarray, torch.Tensor or a typed array), got ${JSON.stringify(sent)}`);
+    // The dtype and the shape constrain the array as a whole, whichever entries carry them (SPEC §7.6 forms).
+    const dtype = (get(z, "dtype") as { value: string }).value;
+    if (t.dtypes !== undefined && !t.dtypes.includes(dtype)) return fail([], `dtype ${dtype} is not allowed here (${t.dtypes.join(", ")})`);
+    const dims = (get(z, "shape") as { items: readonly Value[] }).items.map((d) => (d as { value: bigint }).value);
+    const problem = t.shape === undefined ? undefined : shapeProblem(t.shape, dims);
+    if (problem !== undefined) return fail([], problem);
+    const canonical = map(z.entries.map(([k, x]) => [k, k === "ztype" ? str("numpy.ndarray") : x] as const));
+    const variant = this.spec.ir.zdata.find((d) => d.ztype === "numpy.ndarray");
+    return variant ? this.record(canonical, variant, path) : canonical;
+  }
+
+  /**
+   * Free-form values keep their types and order; ZData inside them is normalised. A container whose items all
+   * stay as they are is returned itself, not copied, and only containers get a path of their own: a large
+   * free-form value (a map of a million numbers) costs no second copy and no garbage.
+   */
   private free(v: Value, path: Path): Value {
-    if (v.kind === "array") return array(v.items.map((x, i) => this.free(x, [...path, i])));
+    if (v.kind === "array") {
+      let items: Value[] | undefined; // the new items, from the first one that changed
+      v.items.forEach((x, i) => {
+        const y = x.kind === "array" || x.kind === "map" ? this.free(x, [...path, i]) : x;
+        if (items !== undefined) items.push(y);
+        else if (y !== x) (items = v.items.slice(0, i)).push(y);
+      });
+      return items === undefined ? v : array(items);
+    }
     if (v.kind !== "map") return v;
     if (isZData(v)) {
       const z = this.zdata(v, path);
@@ -154,6 +233,13 @@ class Canonicalizer {
       const variant = this.spec.ir.zdata.find((d) => d.ztype === ztype);
       return variant ? this.record(z, variant, path) : z;
     }
-    return map(v.entries.map(([k, x]) => [k, this.free(x, [...path, k])] as const));
+    let entries: (readonly [string, Value])[] | undefined;
+    v.entries.forEach((e, i) => {
+      const [k, x] = e;
+      const y = x.kind === "array" || x.kind === "map" ? this.free(x, [...path, k]) : x;
+      if (entries !== undefined) entries.push(y === x ? e : [k, y]);
+      else if (y !== x) (entries = v.entries.slice(0, i)).push([k, y]);
+    });
+    return entries === undefined ? v : map(entries);
   }
 }

@@ -5,6 +5,7 @@ import { PROFILE_KEYWORDS } from "../../../core/src/ir/lint.js";
 import { join, resolve } from "node:path";
 import type { ValidateFunction } from "ajv";
 import { buildIr, loadSpec, type LoadedSpec } from "../../../core/src/ir/build.js";
+import { baseSpecs } from "../../../core/src/ir/imports.js";
 import type { Ir, RecordDef } from "../../../core/src/ir/types.js";
 import { UsageError } from "../../../core/src/errors.js";
 import { repoRoot, SPEC_PATH } from "../../../core/src/repo.js";
@@ -20,6 +21,9 @@ export class Spec {
     this.ir = buildIr(loaded);
     this.ajv = newAjv({ strict: true, allErrors: true, discriminator: true, strictNumbers: false });
     this.ajv.addVocabulary(PROFILE_KEYWORDS);
+    // A spec that extends a base by reference (PROFILE §1) resolves `urn:vmp:spec:1#/$defs/…` through the base itself.
+    const origins = new Set([...this.ir.types.values()].flatMap((t) => (t.origin === undefined ? [] : [t.origin])));
+    for (const [id, base] of baseSpecs()) if (origins.has(id) && id !== this.ir.source.id) this.ajv.addSchema(base);
     this.ajv.addSchema(loaded.doc as object);
   }
 
@@ -33,7 +37,7 @@ export class Spec {
     let v = this.validators.get(typeName);
     if (v === undefined) {
       if (!this.ir.types.has(typeName)) throw new UsageError(`unknown type "${typeName}"; see the $defs of ${this.loaded.file}`);
-      const compiled = this.ajv.getSchema(`${this.ir.source.id}#/$defs/${typeName}`);
+      const compiled = this.ajv.getSchema(`${this.ir.types.get(typeName)!.origin ?? this.ir.source.id}#/$defs/${typeName}`);
       if (compiled === undefined) throw new UsageError(`the spec has no schema at #/$defs/${typeName}`);
       v = compiled;
       this.validators.set(typeName, v);

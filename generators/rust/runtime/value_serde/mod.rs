@@ -1,4 +1,4 @@
-//! serde integration, so that generated structs (whose fields hold [`Value`], [`Map`], [`ZData`] and
+//! serde integration, so that generated structs (whose fields hold [`Value`], [`Map`], [`ZData`], [`NdArray`] and
 //! `bytes::Bytes`) work with serde_json and other serde formats.
 //!
 //! This is a convenience for other formats; VMP's MessagePack path goes through [`Value`] and `wire`, and VMP's
@@ -24,6 +24,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::json::BYTES_KEY;
+use super::ndarray::{ArrayKind, NdArray};
 use super::options::DecodeOptions;
 use super::value::{Map, Value};
 use super::zdata::ZData;
@@ -83,6 +84,13 @@ impl Serialize for ZData {
     }
 }
 
+impl Serialize for NdArray {
+    /// An array as its canonical `numpy.ndarray` map (the form of a typed array field, spec §7.11).
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ZData::Array(self.clone().with_kind(ArrayKind::Numpy)).serialize(serializer)
+    }
+}
+
 impl<'de> Deserialize<'de> for Value {
     /// Any self-describing input: integers as `Int`, `f32` as `F32`, `f64` as `F64`, bytes as `Bin`, maps in
     /// input order (a repeated key is an error), unit/none as `Nil`. In human-readable formats an object that is
@@ -136,11 +144,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::Str(v.to_owned()))
+        Ok(Value::Str(v.into()))
     }
 
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::Str(v))
+        Ok(Value::Str(v.into()))
     }
 
     fn visit_bytes<E>(self, v: &[u8]) -> Result<Value, E> {
@@ -201,7 +209,7 @@ fn read_map<'de, A: MapAccess<'de>>(mut access: A) -> Result<Map, A::Error> {
             return Err(de::Error::custom(format!("DuplicateKey: duplicate map key {key:?}")));
         }
         let value = access.next_value::<Value>()?;
-        map.push_unique(key, value);
+        map.push_unique(key.into(), value);
         if seen.is_none() && map.len() >= HASHED_KEYS_FROM {
             seen = Some(map.keys().map(str::to_owned).collect());
         }
@@ -245,5 +253,19 @@ impl<'de> Deserialize<'de> for ZData {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let map = Map::deserialize(deserializer)?;
         ZData::from_map(map, &DecodeOptions::default()).map_err(de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for NdArray {
+    /// An array from the map form of any ZData that decodes to one (`numpy.ndarray`, `torch.Tensor`, a vrpc-ts
+    /// typed array); any other ZData is an error.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match ZData::deserialize(deserializer)? {
+            ZData::Array(array) => Ok(array),
+            other => Err(de::Error::custom(format!(
+                "expected an array, got ZData ({})",
+                other.ztype()
+            ))),
+        }
     }
 }
