@@ -262,7 +262,7 @@ def _compile(t: Desc) -> Conv:
         return conv_scalar
     if kind_name == "any":
         return _any
-    if kind_name == "zdata":
+    if kind_name in ("zdata", "ndarray"):
         return _fail
     if isinstance(t, ArrayType):
         return _array(t)

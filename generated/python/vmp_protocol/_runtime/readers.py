@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from .free_form import read_any, read_key
 from .schema import (
@@ -21,6 +21,7 @@ from .schema import (
     FloatType,
     IntType,
     MapType,
+    NdArrayType,
     NullableType,
     RecordDesc,
     RefType,
@@ -31,7 +32,7 @@ from .schema import (
 )
 from .value import CANONICAL_NAN32, CANONICAL_NAN64, VmpFloat, exact_f32, narrow_nan_bits, widen_bits
 from .wire import MAX_DEPTH, Reader, schema_error
-from .zdata import is_known_ztype, zdata_ztype
+from .zdata import array_meta, array_problem, as_numpy_array, is_known_ztype, zdata_ztype
 
 Read = Callable[[Reader, str], Any]
 
@@ -101,11 +102,13 @@ def _compile_reader(t: Desc) -> Read:
     if kind_name == "null":
         return lambda r, kind: None if kind == "nil" else _wrong_type(r, "nil", kind)
     if kind_name == "bytes":
-        return lambda r, kind: r.binary() if kind == "bin" else _wrong_type(r, "bytes (bin)", kind)
+        return _read_bytes
     if kind_name == "any":
         return read_any
     if kind_name == "zdata":
         return _read_zdata_field
+    if isinstance(t, NdArrayType):
+        return _ndarray_reader(t)
     if isinstance(t, ArrayType):
         return _array_reader(t)
     if isinstance(t, MapType):
@@ -239,6 +242,69 @@ def _map_reader(t: MapType) -> Read:
     return read_map
 
 
+def _read_bytes(r: Reader, kind: str) -> Any:
+    if kind == "bin":
+        return r.binary()
+    if kind == "map":
+        return _read_wrapped_bytes(r)
+    return _wrong_type(r, "bytes (bin)", kind)
+
+
+def _read_wrapped_bytes(r: Reader) -> bytes:
+    """vrpc-ts's ``{ztype: "Uint8Array", b, length}`` where bytes are declared (spec §7.6).
+
+    Read as that ZData, with its checks, and returned as its bytes. The ``ztype`` entry is looked up ahead; any
+    other map is ``WrongType``.
+    """
+    n = r.length
+    body = r.pos
+    at = r.depth
+    r.enter()
+    ztype: str | None = None
+    for _ in range(n):
+        r.depth = at
+        key = r.key()
+        r.set_seg(at, key)
+        r.depth = at + 1
+        k = r.next()
+        if key == "ztype" and k == "str":
+            ztype = r.string()
+        else:
+            r.skip(k)
+    r.depth = at
+    r.pos = body
+    r.length = n
+    if ztype != "Uint8Array":
+        schema_error(r, "WrongType", f"expected bytes (bin), got {_describe(r, 'map')}")
+    array = read_any(r, "map")
+    return bytes(array.data)
+
+
+def _is_catalogued_response(t: RecordDesc) -> bool:
+    """A catalogued message type selected by an ``etype`` pattern: a response of spec §5.3 (§4.6 rule 4)."""
+    ev = t.event
+    return ev is not None and ev.envelope != t.name and ev.etype is None and ev.etype_pattern is not None
+
+
+_STATUS_KEYS: Final = frozenset(("ok", "error", "data", "value"))
+
+
+def _is_success_status(r: Reader, key: str) -> bool:
+    """Whether an undeclared entry of a catalogued response is the success status the upstream helpers add.
+
+    ``ok: true``, or nil in ``error``, ``data`` or ``value`` (spec §4.4). Reads the value when it is; otherwise
+    leaves the reader before the value.
+    """
+    if key not in _STATUS_KEYS:
+        return False
+    start = r.pos
+    kind = r.next()
+    if (kind == "bool" and r.bval) if key == "ok" else kind == "nil":
+        return True
+    r.pos = start
+    return False
+
+
 def _record_reader(t: RecordDesc) -> Read:
     fields = t.fields
     names = [f.name for f in fields]
@@ -246,6 +312,7 @@ def _record_reader(t: RecordDesc) -> Read:
     index = {name: i for i, name in enumerate(names)}
     required = [j for j, f in enumerate(fields) if f.required]
     is_open = t.open
+    response = _is_catalogued_response(t)
     reads: list[Read] = []
     cls_box: list[type | None] = []
 
@@ -261,6 +328,7 @@ def _record_reader(t: RecordDesc) -> Read:
             r.enter()
         got: dict[int, Any] = {}
         extras: dict[str, Any] | None = None
+        dropped: list[str] | None = None  # a response's success status, read as absent
         segs = r.segs
         if len(segs) <= at:
             segs.extend([0] * (at + 1 - len(segs)))
@@ -276,9 +344,14 @@ def _record_reader(t: RecordDesc) -> Read:
                 r.depth = inner
                 got[j] = reads[j](r, r.next())
             else:
-                if extras is not None and key in extras:
+                if (extras is not None and key in extras) or (dropped is not None and key in dropped):
                     r.duplicate(key)
                 r.depth = inner
+                if response and _is_success_status(r, key):
+                    if dropped is None:
+                        dropped = []
+                    dropped.append(key)
+                    continue
                 if not is_open:
                     schema_error(r, "InvalidValue", f'unknown field "{key}" in a closed record ({t.name})')
                 if extras is None:
@@ -338,6 +411,25 @@ def _read_zdata_field(r: Reader, kind: str) -> Any:
     if isinstance(v["ztype"], str):
         return v
     schema_error(r, "WrongType", "ztype must be a string", "ztype")
+
+
+def _ndarray_reader(t: NdArrayType) -> Read:
+    """A typed array field (SPEC §7.11): ZData that decodes to an array whose dtype and shape the field allows,
+    as a numpy array."""
+
+    def read_ndarray(r: Reader, kind: str) -> Any:
+        v = _read_zdata_field(r, kind)
+        meta = array_meta(v)
+        if meta is None:
+            schema_error(
+                r, "InvalidValue", "expected an array (numpy.ndarray, torch.Tensor or a typed array)", "ztype"
+            )
+        problem = array_problem(t.dtypes, t.shape, *meta)
+        if problem is not None:
+            schema_error(r, "InvalidValue", problem)
+        return as_numpy_array(v)
+
+    return read_ndarray
 
 
 def _union_reader(t: UnionDesc) -> Read:

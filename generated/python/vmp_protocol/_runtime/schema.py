@@ -72,6 +72,16 @@ class ZDataType:
 
 
 @dataclass(frozen=True, slots=True)
+class NdArrayType:
+    """A typed array (SPEC §7.11): a numpy array whose dtype is one of ``dtypes`` (None: any) and whose shape matches
+    ``shape`` (None: any shape; a None entry is any size on that axis)."""
+
+    dtypes: tuple[str, ...] | None = None
+    shape: tuple[int | None, ...] | None = None
+    kind: Literal["ndarray"] = "ndarray"
+
+
+@dataclass(frozen=True, slots=True)
 class ArrayType:
     items: TypeDesc
     min_items: int | None = None
@@ -109,6 +119,7 @@ TypeDesc = (
     | BytesType
     | AnyType
     | ZDataType
+    | NdArrayType
     | ArrayType
     | MapType
     | NullableType

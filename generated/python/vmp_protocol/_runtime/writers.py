@@ -24,6 +24,7 @@ from .schema import (
     FloatType,
     IntType,
     MapType,
+    NdArrayType,
     NullableType,
     RecordDesc,
     RefType,
@@ -39,6 +40,9 @@ from .zdata import (
     BFloat16Array,
     OpaqueZData,
     TensorArray,
+    array_meta,
+    array_problem,
+    as_numpy_array,
     is_known_ztype,
     is_pil_image,
     is_torch_tensor,
@@ -111,6 +115,8 @@ def _compile_writer(t: Desc) -> Write:
         return lambda w, v: _wrong(w, "a value", v) if v is UNSET else write_any(w, v)
     if kind_name == "zdata":
         return _write_zdata_field
+    if isinstance(t, NdArrayType):
+        return _ndarray_writer(t)
     if isinstance(t, ArrayType):
         return _array_writer(t)
     if isinstance(t, MapType):
@@ -374,6 +380,36 @@ def _write_zdata_field(w: Writer, v: Any) -> None:
     ):
         return write_any(w, v)
     _wrong(w, "ZData", v)
+
+
+def _ndarray_writer(t: NdArrayType) -> Write:
+    """A typed array field (SPEC §7.11): a numpy array or a torch tensor (or an array's map form) whose dtype and
+    shape the field allows, always written as ``numpy.ndarray``."""
+
+    def write_ndarray(w: Writer, v: Any) -> None:
+        z = v
+        if isinstance(v, Mapping):
+            ztype = v.get("ztype", UNSET)
+            if ztype is UNSET:
+                w.fail_at("ztype", "MissingField", "ZData needs a ztype")
+            if not isinstance(ztype, str):
+                w.fail_at("ztype", "WrongType", "ztype must be a string")
+            if not is_known_ztype(ztype):
+                w.fail_at("ztype", "InvalidValue", f"expected an array, got {json.dumps(ztype)}")
+            z = known_from_map(w, v)
+        elif isinstance(v, np.generic):
+            z = np.asarray(v)
+        meta = array_meta(z)
+        if meta is None:
+            if zdata_ztype(z) is not None:
+                w.fail_at("ztype", "InvalidValue", f"expected an array, got {json.dumps(zdata_ztype(z))}")
+            return _wrong(w, "an array (a numpy array or a torch tensor)", v)  # type: ignore[no-any-return]
+        problem = array_problem(t.dtypes, t.shape, *meta)
+        if problem is not None:
+            w.fail("InvalidValue", problem)
+        write_zdata(w, as_numpy_array(z))
+
+    return write_ndarray
 
 
 def _union_writer(t: UnionDesc) -> Write:

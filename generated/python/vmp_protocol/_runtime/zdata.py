@@ -444,6 +444,59 @@ def numpy_canonical(dt: np.dtype[Any]) -> str | None:
     return canonical_name(dt)
 
 
+# -- typed array fields (SPEC §7.11) ----------------------------------------------------------------------------
+
+
+def array_meta(v: Any) -> tuple[str, tuple[int, ...]] | None:
+    """``(dtype name, shape)`` of an array value (a numpy array, a torch tensor, a :class:`WideEmptyArray`), or
+    None when ``v`` is not an array or its dtype has no VMP name."""
+    if isinstance(v, WideEmptyArray):
+        return v.dtype, v.shape
+    if isinstance(v, np.ndarray):
+        name = "bfloat16" if isinstance(v, BFloat16Array) else canonical_name(v.dtype)
+        return None if name is None else (name, tuple(int(d) for d in v.shape))
+    if is_torch_tensor(v):
+        name = str(v.dtype).removeprefix("torch.")
+        return (name, tuple(int(d) for d in v.shape)) if name in DTYPES else None
+    return None
+
+
+def array_problem(
+    dtypes: tuple[str, ...] | None, pattern: tuple[int | None, ...] | None, dtype: str, shape: tuple[int, ...]
+) -> str | None:
+    """Why an array of ``dtype`` and ``shape`` does not fit a typed array field (``InvalidValue`` at the array),
+    or None when it does."""
+    if dtypes is not None and dtype not in dtypes:
+        return f"dtype {dtype} is not allowed here ({', '.join(dtypes)})"
+    if pattern is None:
+        return None
+    dims = ", ".join(str(d) for d in shape)
+    shown = "[" + ", ".join("n" if d is None else str(d) for d in pattern) + "]"
+    if len(shape) != len(pattern):
+        return f"shape [{dims}] has {len(shape)} dimensions; the field's shape {shown} has {len(pattern)}"
+    for i, (want, got) in enumerate(zip(pattern, shape, strict=True)):
+        if want is not None and want != got:
+            return f"shape [{dims}] does not match the field's shape {shown} at dimension {i}"
+    return None
+
+
+def as_numpy_array(v: Any) -> Any:
+    """An array value as the numpy array a typed array field holds: a decoded ``torch.Tensor`` (a tensor, or a
+    :class:`TensorArray`) becomes the numpy array of the same elements, which re-encodes as ``numpy.ndarray``."""
+    if isinstance(v, WideEmptyArray):
+        return WideEmptyArray(v.dtype, v.shape) if v.ztype != "numpy.ndarray" else v
+    if isinstance(v, TensorBFloat16Array):
+        return v.view(BFloat16Array)
+    if isinstance(v, TensorArray):
+        return v.view(np.ndarray)
+    if is_torch_tensor(v):
+        _, name, shape, payload = array_payload(v, [])
+        arr = np.frombuffer(payload, dtype=storage_dtype(name)).reshape(shape)
+        arr.flags.writeable = False
+        return wrap_array(arr, name, "numpy.ndarray")
+    return v
+
+
 def zdata_ztype(v: Any) -> str | None:
     """The ztype a decoded value re-encodes with, for the known ZData classes; None otherwise."""
     if isinstance(v, np.ndarray):

@@ -10,6 +10,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::dtype::Dtype;
+use super::ndarray::NdArray;
+
 /// The type of a field, an array item or a map value.
 #[derive(Debug, Clone, Copy)]
 pub enum Type {
@@ -28,6 +31,8 @@ pub enum Type {
     Any,
     /// Any ZData payload.
     ZData,
+    /// A typed array: ZData that decodes to an array whose dtype and shape the field allows (spec §7.11).
+    NdArray(&'static NdArrayType),
     Array(&'static ArrayType),
     /// A map with string keys and values of one type.
     Map(&'static Type),
@@ -40,6 +45,53 @@ pub enum Type {
 pub enum FloatWidth {
     F32,
     F64,
+}
+
+/// What a typed array field allows (spec §7.11).
+#[derive(Debug)]
+pub struct NdArrayType {
+    /// The dtypes allowed; `None`: any dtype.
+    pub dtypes: Option<&'static [Dtype]>,
+    /// The shape pattern, one entry per dimension (`None` there: any size); `None`: any shape.
+    pub shape: Option<&'static [Option<u64>]>,
+}
+
+impl NdArrayType {
+    /// Why `array` does not fit the field (`InvalidValue` at the array, spec §7.11), or `None` when it does.
+    pub fn problem(&self, array: &NdArray) -> Option<String> {
+        if let Some(dtypes) = self.dtypes.filter(|d| !d.contains(&array.dtype())) {
+            let allowed: Vec<&str> = dtypes.iter().map(|d| d.name()).collect();
+            return Some(format!(
+                "dtype {} is not allowed here ({})",
+                array.dtype().name(),
+                allowed.join(", ")
+            ));
+        }
+        let pattern = self.shape?;
+        let dims = array.shape();
+        let list = |ds: Vec<String>| format!("[{}]", ds.join(", "));
+        let shown = list(
+            pattern
+                .iter()
+                .map(|d| d.map_or("n".to_string(), |d| d.to_string()))
+                .collect(),
+        );
+        let got = list(dims.iter().map(u64::to_string).collect());
+        if dims.len() != pattern.len() {
+            return Some(format!(
+                "shape {got} has {} dimensions; the field's shape {shown} has {}",
+                dims.len(),
+                pattern.len()
+            ));
+        }
+        let i = pattern
+            .iter()
+            .zip(dims)
+            .position(|(want, got)| want.is_some_and(|w| w != *got))?;
+        Some(format!(
+            "shape {got} does not match the field's shape {shown} at dimension {i}"
+        ))
+    }
 }
 
 /// A string and its constraints.

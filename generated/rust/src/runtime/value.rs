@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
+pub use compact_str::CompactString;
 
 use super::zdata::ZData;
 
@@ -24,7 +25,9 @@ pub enum Value {
     Int(i128),
     F32(f32),
     F64(f64),
-    Str(String),
+    /// A `str`; up to 24 bytes are held inline (decoding a short string allocates nothing), longer ones on the
+    /// heap. Derefs to `&str`; `String` and `&str` convert with `into()`.
+    Str(CompactString),
     /// Raw bytes (`bin`); decoding shares the frame's buffer instead of copying.
     Bin(Bytes),
     Array(Vec<Value>),
@@ -193,12 +196,18 @@ impl From<f64> for Value {
 
 impl From<&str> for Value {
     fn from(v: &str) -> Self {
-        Value::Str(v.to_owned())
+        Value::Str(v.into())
     }
 }
 
 impl From<String> for Value {
     fn from(v: String) -> Self {
+        Value::Str(v.into())
+    }
+}
+
+impl From<CompactString> for Value {
+    fn from(v: CompactString) -> Self {
         Value::Str(v)
     }
 }
@@ -237,10 +246,11 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 /// A map with string keys that keeps its entries in order (spec §3.7): producer order for free-form maps,
 /// schema order for records. Keys are unique.
 ///
-/// Lookups are linear, which is what VMP's small maps want; a map is a list of entries, not a hash table.
+/// Lookups are linear, which is what VMP's small maps want; a map is a list of entries, not a hash table. Keys are
+/// [`CompactString`]s: the usual short keys are held inline.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Map {
-    entries: Vec<(String, Value)>,
+    entries: Vec<(CompactString, Value)>,
 }
 
 impl Map {
@@ -276,7 +286,7 @@ impl Map {
 
     /// Sets `key` to `value`: replaces the value in place when the key exists (keeping its position), appends
     /// the entry otherwise. Returns the previous value.
-    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+    pub fn insert(&mut self, key: impl Into<CompactString>, value: impl Into<Value>) -> Option<Value> {
         let key = key.into();
         let value = value.into();
         match self.get_mut(&key) {
@@ -289,7 +299,7 @@ impl Map {
     }
 
     /// Appends an entry without looking for its key; the caller guarantees the key is not present yet.
-    pub(crate) fn push_unique(&mut self, key: String, value: Value) {
+    pub(crate) fn push_unique(&mut self, key: CompactString, value: Value) {
         // Checked in debug builds for small maps only: a scan per push would make large maps quadratic.
         debug_assert!(
             self.entries.len() > 32 || !self.contains_key(&key),
@@ -317,24 +327,24 @@ impl Map {
     }
 
     /// The entries, in order.
-    pub fn entries(&self) -> &[(String, Value)] {
+    pub fn entries(&self) -> &[(CompactString, Value)] {
         &self.entries
     }
 
     /// The entries, in order, for changing values in place (the codec's checker; keys must stay unique).
-    pub(crate) fn entries_mut(&mut self) -> &mut [(String, Value)] {
+    pub(crate) fn entries_mut(&mut self) -> &mut [(CompactString, Value)] {
         &mut self.entries
     }
 
     /// The entries, in order, by value.
-    pub fn into_entries(self) -> Vec<(String, Value)> {
+    pub fn into_entries(self) -> Vec<(CompactString, Value)> {
         self.entries
     }
 }
 
 impl IntoIterator for Map {
-    type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    type Item = (CompactString, Value);
+    type IntoIter = std::vec::IntoIter<(CompactString, Value)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
@@ -343,20 +353,22 @@ impl IntoIterator for Map {
 
 impl<'a> IntoIterator for &'a Map {
     type Item = (&'a str, &'a Value);
-    type IntoIter =
-        std::iter::Map<std::slice::Iter<'a, (String, Value)>, fn(&'a (String, Value)) -> (&'a str, &'a Value)>;
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (CompactString, Value)>,
+        fn(&'a (CompactString, Value)) -> (&'a str, &'a Value),
+    >;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
 }
 
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Map {
+impl<K: Into<CompactString>, V: Into<Value>> FromIterator<(K, V)> for Map {
     /// Collects entries in order; a repeated key keeps its first position and its last value. Linear time: large
     /// maps are deduplicated through a hash index instead of a scan per entry.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut entries: Vec<(String, Value)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut entries: Vec<(CompactString, Value)> = Vec::new();
+        let mut index: HashMap<CompactString, usize> = HashMap::new();
         for (k, v) in iter {
             let (k, v) = (k.into(), v.into());
             match index.get(&k) {

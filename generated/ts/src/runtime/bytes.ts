@@ -9,30 +9,39 @@
 export const SHORT_ASCII = 16;
 const fromCharCode = String.fromCharCode;
 
-/** The ASCII text of `bytes[at, end)`, or undefined when a byte is not ASCII. Four characters per call. */
+/**
+ * The ASCII text of `bytes[at, end)` (at most SHORT_ASCII bytes), or undefined when a byte is not ASCII. One
+ * `fromCharCode` call for up to 8 bytes, two beyond: no intermediate strings for the common short ones.
+ */
 export function ascii(bytes: Uint8Array, at: number, end: number): string | undefined {
-  let s = "";
-  let i = at;
-  for (; i + 4 <= end; i += 4) {
-    const a = bytes[i]!,
-      b = bytes[i + 1]!,
-      c = bytes[i + 2]!,
-      d = bytes[i + 3]!;
-    if ((a | b | c | d) >= 0x80) return undefined;
-    s += fromCharCode(a, b, c, d);
+  const n = end - at;
+  if (n > 8) {
+    const head = ascii(bytes, at, at + 8);
+    const tail = head === undefined ? undefined : ascii(bytes, at + 8, end);
+    return tail === undefined ? undefined : head + tail;
   }
-  for (; i < end; i++) {
-    const a = bytes[i]!;
-    if (a >= 0x80) return undefined;
-    s += fromCharCode(a);
+  let high = 0;
+  for (let i = at; i < end; i++) high |= bytes[i]!;
+  if (high >= 0x80) return undefined;
+  // prettier-ignore
+  switch (n) {
+    case 1: return fromCharCode(bytes[at]!);
+    case 2: return fromCharCode(bytes[at]!, bytes[at + 1]!);
+    case 3: return fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!);
+    case 4: return fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
+    case 5: return fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!, bytes[at + 4]!);
+    case 6: return fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!, bytes[at + 4]!, bytes[at + 5]!);
+    case 7: return fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!, bytes[at + 4]!, bytes[at + 5]!, bytes[at + 6]!);
+    case 8: return fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!, bytes[at + 4]!, bytes[at + 5]!, bytes[at + 6]!, bytes[at + 7]!);
+    default: return ""; // n = 0
   }
-  return s;
 }
 
 /**
- * Short strings repeat from frame to frame (keys such as "tag" and "position", values such as "float32"): a small
- * cache of recent ones by their bytes saves building the same string again and hands V8 the same flat string,
- * which it hashes once as a property name. Keys and values have a cache each, so that values never evict keys.
+ * Map keys repeat from frame to frame ("tag", "position", …): a small cache of recent ones by their bytes saves
+ * building the same string again and hands V8 the same flat string, which it hashes once as a property name.
+ * Values are not cached: many are unique (component keys, ids), and a cache they keep evicting costs more than
+ * it saves (bench W2).
  */
 const CACHE_SIZE = 1024;
 export const MAX_CACHED = 24;
@@ -69,7 +78,6 @@ export class StringCache {
 }
 
 export const KEYS = new StringCache();
-export const VALUES = new StringCache();
 
 
 /** Scratch space for floats: the bytes go in in machine order, the float comes out (no DataView per frame). */

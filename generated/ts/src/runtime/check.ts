@@ -14,12 +14,14 @@
  * stable: a record's declared fields in declaration order (each field's own errors where it stands), then its
  * undeclared fields in property order; array items in order; map entries in their order.
  */
-import { countProblem, stringProblem, type Desc } from "./decode.js";
+import type { Desc } from "./decode.js";
+import { countProblem, stringProblem } from "./constraints.js";
 import { dtypeOfArray } from "./dtype.js";
 import { VmpError, type ErrorKind, type Path } from "./errors.js";
 import { VmpFloat } from "./float.js";
 import type { RecordDesc, TypeDesc, UnionDesc } from "./schema.js";
 import { entryOf, isMapLike, type MapLike } from "./value.js";
+import { arrayFieldProblem, asZData } from "./typed-array.js";
 import { MAX_DEPTH } from "./wire.js";
 import { NDArray, OpaqueZData, Safetensors, ZImage, isKnownZType, registrationFor } from "./zdata.js";
 
@@ -88,6 +90,8 @@ function visit(t: Desc, v: unknown, path: (string | number)[], errors: VmpError[
       return;
     case "zdata":
       return checkZDataField(v, path, errors);
+    case "ndarray":
+      return checkArrayField(t, v, path, errors);
     case "array":
       return checkArray(t, v, path, errors);
     case "map":
@@ -207,6 +211,27 @@ function checkZDataField(v: unknown, path: Path, errors: VmpError[]): void {
     (ArrayBuffer.isView(v) && !(v instanceof Uint8Array) && dtypeOfArray(v) !== undefined) ||
     (typeof v === "object" && v !== null && registrationFor(v) !== undefined);
   if (!isZData) fail(errors, "WrongType", expected("ZData", v), path);
+}
+
+/** A typed array field (SPEC §7.11): an `NDArray` whose dtype and shape the field allows, as encode takes it. */
+function checkArrayField(
+  t: Extract<TypeDesc, { kind: "ndarray" }>,
+  v0: unknown,
+  path: Path,
+  errors: VmpError[],
+): void {
+  let v: unknown;
+  try {
+    v = asZData(v0, () => [...path]);
+  } catch (e) {
+    if (e instanceof VmpError) return void errors.push(e);
+    throw e;
+  }
+  const problem = arrayFieldProblem(t, v);
+  if (problem === undefined) return;
+  if (problem.at === undefined) return fail(errors, "InvalidValue", problem.reason, path);
+  if (classZType(v) === undefined) return fail(errors, "WrongType", expected("an array (NDArray)", v), path);
+  fail(errors, "InvalidValue", problem.reason, [...path, problem.at]);
 }
 
 function checkUnion(t: UnionDesc, v: unknown, path: (string | number)[], errors: VmpError[]): void {

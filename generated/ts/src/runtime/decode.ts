@@ -22,7 +22,10 @@ import type { Kind, Reader } from "./reader.js";
 import type { NamedDesc, RecordDesc, TypeDesc, UnionDesc } from "./schema.js";
 import { CANONICAL_NAN_BITS, VmpFloat, narrowNaNBits, widenBits } from "./float.js";
 import { EXTRA_KEY_ORDER, entryOf, isMapLike, newItems, readAny, setProperty } from "./value.js";
+import { countProblem, stringProblem } from "./constraints.js";
+import { arrayFieldProblem } from "./typed-array.js";
 import { NDArray, Safetensors, ZImage, isKnownZType } from "./zdata.js";
+import { isCataloguedResponse, isSuccessStatus, readWrappedBytes } from "./upstream.js";
 
 /** A descriptor the codecs accept: a field type or a named type. */
 export type Desc = TypeDesc | NamedDesc;
@@ -31,7 +34,6 @@ export type Desc = TypeDesc | NamedDesc;
 export type Read = (r: Reader, kind: Kind) => unknown;
 
 type IntDesc = Extract<TypeDesc, { kind: "int" }>;
-type StringDesc = Extract<TypeDesc, { kind: "string" }>;
 
 const readers = new WeakMap<Desc, Read>();
 
@@ -69,11 +71,20 @@ function compile(t: Desc): Read {
     case "null":
       return (r, kind) => (kind === "nil" ? null : wrongType(r, "nil", kind));
     case "bytes":
-      return (r, kind) => (kind === "bin" ? r.bin(r.copy) : wrongType(r, "bytes (bin)", kind));
+      return (r, kind) =>
+        kind === "bin"
+          ? r.bin(r.copy)
+          : ((kind === "map" ? readWrappedBytes(r) : undefined) ?? wrongType(r, "bytes (bin)", kind));
     case "any":
       return (r, kind) => readAny(r, kind);
     case "zdata":
       return readZDataField;
+    case "ndarray": // a typed array field (SPEC §7.11)
+      return (r, kind) => {
+        const v = readZDataField(r, kind);
+        const problem = arrayFieldProblem(t, v);
+        return problem === undefined ? v : schemaError(r, "InvalidValue", problem.reason, problem.at);
+      };
     case "array":
       return arrayReader(t);
     case "map":
@@ -178,37 +189,6 @@ function nan(width: 32 | 64, from: 32 | 64, bits: bigint): number | VmpFloat {
   return converted === CANONICAL_NAN_BITS[width] ? NaN : VmpFloat.fromBits(width, converted);
 }
 
-/** Why `s` fails the constraints of `t`, or undefined. Lengths count code points, as JSON Schema does. */
-export function stringProblem(t: StringDesc, s: string): string | undefined {
-  if (t.const !== undefined && s !== t.const)
-    return `expected ${JSON.stringify(t.const)}, got ${JSON.stringify(s)}`;
-  if (t.enum !== undefined && !t.enum.includes(s))
-    return `expected one of ${t.enum.map((x) => JSON.stringify(x)).join(", ")}, got ${JSON.stringify(s)}`;
-  if (t.pattern !== undefined) {
-    t.pattern.lastIndex = 0; // a global or sticky pattern would otherwise test from where it last stopped
-    if (!t.pattern.test(s)) return `${JSON.stringify(s)} does not match ${t.pattern.source}`;
-  }
-  if (t.minLength !== undefined || t.maxLength !== undefined) {
-    let n = 0;
-    for (const _ of s) n++;
-    if (t.minLength !== undefined && n < t.minLength)
-      return `expected at least ${t.minLength} characters, got ${n}`;
-    if (t.maxLength !== undefined && n > t.maxLength)
-      return `expected at most ${t.maxLength} characters, got ${n}`;
-  }
-  return undefined;
-}
-
-/** Why an array of `n` items fails `minItems`/`maxItems`, or undefined. */
-export function countProblem(
-  t: { readonly minItems?: number; readonly maxItems?: number },
-  n: number,
-): string | undefined {
-  if (t.minItems !== undefined && n < t.minItems) return `expected at least ${t.minItems} items, got ${n}`;
-  if (t.maxItems !== undefined && n > t.maxItems) return `expected at most ${t.maxItems} items, got ${n}`;
-  return undefined;
-}
-
 function arrayReader(t: Extract<TypeDesc, { kind: "array" }>): Read {
   const item = readerOf(t.items);
   return (r, kind) => {
@@ -269,6 +249,7 @@ function recordReader(t: RecordDesc): Read {
   const required = fields.flatMap((f, j) => (f.required ? [j] : []));
   const isRequired = fields.map((f) => f.required);
   const proto = names.includes("__proto__"); // a declared "__proto__" needs setProperty: assigning sets the prototype
+  const response = isCataloguedResponse(t);
   return (r, kind) => {
     if (kind !== "map") return wrongType(r, `a map (${t.name})`, kind);
     const n = r.length;
@@ -278,6 +259,7 @@ function recordReader(t: RecordDesc): Read {
     // field cannot repeat (each one seen is before `expected`); otherwise the object is rebuilt in order at the end.
     let out: Record<string, unknown> = {};
     let extras: string[] | undefined; // extra keys in wire order
+    let dropped: string[] | undefined; // a response's success status, read as absent
     let ordered = true;
     let present = 0; // required fields read
     const at = r.depth;
@@ -301,8 +283,12 @@ function recordReader(t: RecordDesc): Read {
         if (isRequired[j]) present++; // each declared field is stored once (a second one is a duplicate)
         expected = j + 1;
       } else {
-        if (extras !== undefined && Object.hasOwn(out, key)) r.duplicate(key);
+        if ((extras !== undefined && Object.hasOwn(out, key)) || dropped?.includes(key)) r.duplicate(key);
         r.depth = at + 1;
+        if (response && isSuccessStatus(r, key)) {
+          (dropped ??= []).push(key);
+          continue;
+        }
         if (!t.open) schemaError(r, "InvalidValue", `unknown field "${key}" in a closed record (${t.name})`);
         const v = readAny(r, r.next());
         (extras ??= []).push(key);

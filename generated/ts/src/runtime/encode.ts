@@ -14,7 +14,8 @@
  *
  * As for decoding, each descriptor is compiled once into a writer function (`writerOf`).
  */
-import { countProblem, stringProblem, type Desc } from "./decode.js";
+import type { Desc } from "./decode.js";
+import { countProblem, stringProblem } from "./constraints.js";
 import { dtypeOfArray } from "./dtype.js";
 import type { RecordDesc, TypeDesc, UnionDesc } from "./schema.js";
 import { VmpFloat, narrowNaNBits, widenBits } from "./float.js";
@@ -28,6 +29,7 @@ import {
   writeZData,
   type MapLike,
 } from "./value.js";
+import { arrayFieldWriter } from "./typed-array.js";
 import { Writer } from "./wire.js";
 import { NDArray, OpaqueZData, Safetensors, ZImage, isKnownZType, registrationFor } from "./zdata.js";
 
@@ -74,6 +76,8 @@ function compile(t: Desc): Write {
       return (w, v) => (v === undefined ? wrongType(w, "a value", v) : writeAny(w, v));
     case "zdata":
       return writeZDataField;
+    case "ndarray": // a typed array field (SPEC §7.11)
+      return arrayFieldWriter(t);
     case "array":
       return arrayWriter(t);
     case "map":

@@ -12,7 +12,6 @@ import {
   MAX_CACHED,
   NO_BYTES,
   SHORT_ASCII,
-  VALUES,
   ascii,
   f32,
   f64,
@@ -194,7 +193,8 @@ export class Reader {
 
   /** The payload of the str whose header `next` just read, decoded as strict UTF-8. */
   str(): string {
-    return this.text(VALUES);
+    const at = this.payload();
+    return this.utf8(at, this.pos - at);
   }
 
   /** The payload of the bin whose header `next` just read: a view of the frame, or a copy when `copy`. */

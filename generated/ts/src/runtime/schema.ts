@@ -29,6 +29,11 @@ export type TypeDesc =
   | { readonly kind: "any" }
   /** Any ZData value. */
   | { readonly kind: "zdata" }
+  /**
+   * A typed array (SPEC §7.11): an `NDArray` whose dtype is one of `dtypes` (absent: any) and whose shape matches
+   * `shape` (absent: any; `null` is any size on that axis).
+   */
+  | { readonly kind: "ndarray"; readonly dtypes?: readonly string[]; readonly shape?: readonly (number | null)[] }
   | { readonly kind: "array"; readonly items: TypeDesc; readonly minItems?: number; readonly maxItems?: number }
   | { readonly kind: "map"; readonly values: TypeDesc }
   | { readonly kind: "nullable"; readonly inner: TypeDesc }

@@ -27,9 +27,11 @@ import {
   Safetensors,
   ZImage,
   isKnownZType,
+  readCanonicalArray,
   readKnownZData,
   registeredType,
   registrationFor,
+  startsWithZType,
 } from "./zdata.js";
 
 export { VmpFloat } from "./float.js";
@@ -90,9 +92,6 @@ export function readAny(r: Reader, kind: Kind, raw = false): unknown {
   }
 }
 
-/** The canonical first key of a ZData map: fixstr "ztype". */
-const ZTYPE_KEY = [0xa5, 0x7a, 0x74, 0x79, 0x70, 0x65];
-
 /**
  * A free-form map. A map with a string `ztype` entry is ZData wherever that entry sits (spec §7.1): when it comes
  * first (always, in canonical frames) the map is read as ZData at once; when it turns up later, the map is read
@@ -118,15 +117,6 @@ function readMap(r: Reader, raw: boolean): unknown {
   }
 }
 
-function startsWithZType(r: Reader): boolean {
-  const b = r.bytes;
-  const p = r.pos;
-  if (p + 7 > b.length) return false;
-  for (let i = 0; i < 6; i++) if (b[p + i] !== ZTYPE_KEY[i]) return false;
-  const h = b[p + 6]!;
-  return (h >= 0xa0 && h <= 0xbf) || (h >= 0xd9 && h <= 0xdb);
-}
-
 /**
  * Reads `n` map entries into a Map or a plain object (an own `__proto__` key stays an ordinary key). With
  * `detect`, returns undefined as soon as an entry `ztype` holds a string: the map is ZData.
@@ -140,12 +130,11 @@ function readEntries(
 ): Map<string, unknown> | Record<string, unknown> | undefined {
   if (!asMap) return readObjectEntries(r, n, raw, detect);
   const at = r.depth;
-  const map = asMap ? new Map<string, unknown>() : undefined;
-  const object: Record<string, unknown> = {};
+  const map = new Map<string, unknown>();
   for (let i = 0; i < n; i++) {
     r.depth = at; // a key being read names its map
     const key = r.key();
-    if (map !== undefined ? map.has(key) : Object.hasOwn(object, key)) r.duplicate(key);
+    if (map.has(key)) r.duplicate(key);
     r.segments[at] = key;
     r.depth = at + 1;
     const value = readAny(r, r.next(), raw);
@@ -153,11 +142,10 @@ function readEntries(
       r.depth = at;
       return undefined;
     }
-    if (map !== undefined) map.set(key, value);
-    else setProperty(object, key, value);
+    map.set(key, value);
   }
   r.depth = at;
-  return map ?? object;
+  return map;
 }
 
 /** `readEntries` into a plain object (kept apart: this is the loop of every free-form map in default mode). */
@@ -214,6 +202,9 @@ function hasZType(r: Reader, n: number): boolean {
 function readZData(r: Reader, n: number, body: number): unknown {
   r.pos = body;
   if (r.keepZData) return readEntries(r, n, false, false, false);
+  const array = readCanonicalArray(r, n);
+  if (array !== undefined) return array;
+  r.pos = body;
   const entries = readEntries(r, n, true, true, false) as Map<string, unknown>;
   const ztype = entries.get("ztype") as string;
   const known = knownZData(ztype, entries, () => r.path());

@@ -16,6 +16,9 @@ import { VmpError } from "./errors.js";
 import { DTYPE_INFO, parseDtype, typedView, type Dtype, type DtypeArrays } from "./dtype.js";
 import { NDArray, isIndex, shapeProduct, type ArrayZType } from "./ndarray.js";
 import { Safetensors } from "./safetensors.js";
+import type { Reader } from "./reader.js";
+import { ascii, u16, u32 } from "./bytes.js";
+import { MAX_DEPTH } from "./wire.js";
 
 export { bfloat16ToNumber, float16ToNumber, numberToBfloat16, numberToFloat16 } from "./dtype.js";
 export type { Dtype, DtypeArrays, TypedArray } from "./dtype.js";
@@ -195,4 +198,88 @@ function elements<D extends Dtype>(
       );
   }
   return typedView(b, dtype, bigEndian);
+}
+
+/** The UTF-8 of the strings of a canonical array map (its keys, the array ztypes): compared, never decoded. */
+const utf8 = new TextEncoder();
+const ZTYPE = utf8.encode("ztype");
+const NUMPY = utf8.encode("numpy.ndarray");
+const TORCH = utf8.encode("torch.Tensor");
+const B = utf8.encode("b");
+const DTYPE = utf8.encode("dtype");
+const SHAPE = utf8.encode("shape");
+
+/** Whether the map entries at `r.pos` start with a `ztype` entry holding a str, as canonical ZData does. */
+export function startsWithZType(r: Reader): boolean {
+  const b = r.bytes;
+  const p = r.pos + 1 + ZTYPE.length;
+  if (p >= b.length || b[r.pos] !== (0xa0 | ZTYPE.length)) return false;
+  for (let i = 0; i < ZTYPE.length; i++) if (b[r.pos + 1 + i] !== ZTYPE[i]) return false;
+  const h = b[p]!;
+  return (h >= 0xa0 && h <= 0xbf) || (h >= 0xd9 && h <= 0xdb);
+}
+
+/**
+ * An array whose `n` entries start at `r.pos` in their canonical form (spec §7.2: ztype, b, dtype, shape, with a
+ * dtype of the vocabulary and dims that are positive fixints) and are valid: read straight into an NDArray,
+ * without the map of entries `readKnownZData` checks. Undefined, with `r.pos` moved, for anything else (which the
+ * general path then reads and reports); nothing here throws.
+ */
+export function readCanonicalArray(r: Reader, n: number): NDArray | undefined {
+  if (n !== 4 || r.depth + 1 >= MAX_DEPTH || !r.matchKey(ZTYPE)) return undefined;
+  const ztype = r.matchKey(NUMPY) ? "numpy.ndarray" : r.matchKey(TORCH) ? "torch.Tensor" : undefined;
+  if (ztype === undefined || !r.matchKey(B)) return undefined;
+  const bytes = r.bytes;
+  const end = bytes.length;
+  let p = r.pos;
+  const h = bytes[p];
+  const header = h === 0xc4 ? 2 : h === 0xc5 ? 3 : h === 0xc6 ? 5 : 0;
+  if (header === 0 || p + header > end) return undefined;
+  const length = header === 2 ? bytes[p + 1]! : header === 3 ? u16(bytes, p + 1) : u32(bytes, p + 1);
+  p += header;
+  if (length > end - p) return undefined;
+  const b = r.copy ? bytes.slice(p, p + length) : bytes.subarray(p, p + length);
+  r.pos = p + length;
+  if (!r.matchKey(DTYPE)) return undefined;
+  p = r.pos;
+  const size = (bytes[p] ?? 0) ^ 0xa0; // a fixstr of fewer than 16 bytes: every dtype name
+  if (size >= 0x10 || p + 1 + size > end) return undefined;
+  const dtype = dtypeAt(bytes, p + 1, size);
+  if (dtype === undefined || dtype.name === "bool") return undefined; // bool bytes are checked one by one there
+  r.pos = p + 1 + size;
+  if (!r.matchKey(SHAPE)) return undefined;
+  p = r.pos;
+  const dims = (bytes[p] ?? 0) ^ 0x90; // a fixarray of positive fixints
+  if (dims >= 0x10 || p + 1 + dims > end) return undefined;
+  const shape: number[] = [];
+  let count = 1;
+  for (let i = 1; i <= dims; i++) {
+    const d = bytes[p + i]!;
+    if (d >= 0x80) return undefined;
+    shape.push(d);
+    count *= d;
+  }
+  if (b.length !== count * dtype.itemsize) return undefined;
+  r.pos = p + 1 + dims;
+  return new NDArray(dtype.name, shape, typedView(b, dtype.name, dtype.bigEndian), ztype);
+}
+
+/** The dtype named by the last dtype text read (frames of arrays name a few dtypes again and again), its bytes. */
+let lastDtype: { readonly name: Dtype; readonly bigEndian: boolean; readonly itemsize: number } | undefined;
+const lastDtypeText = new Uint8Array(16);
+let lastDtypeSize = -1;
+
+/** The dtype named by the `size` ASCII bytes at `at`, or undefined. */
+function dtypeAt(bytes: Uint8Array, at: number, size: number): typeof lastDtype {
+  let same = size === lastDtypeSize;
+  for (let i = 0; same && i < size; i++) same = bytes[at + i] === lastDtypeText[i];
+  if (same) return lastDtype;
+  const text = ascii(bytes, at, at + size);
+  const parsed = text === undefined ? undefined : parseDtype(text);
+  if (parsed === undefined) return undefined;
+  const { name, itemsize } = DTYPE_INFO[parsed.dtype]; // `name`, a literal, is a faster key than a decoded string
+  lastDtype = { name, bigEndian: parsed.bigEndian, itemsize };
+  lastDtypeText.set(bytes.subarray(at, at + size));
+  lastDtypeSize = size;
+  return lastDtype;
 }

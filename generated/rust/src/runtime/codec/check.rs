@@ -4,9 +4,10 @@
 
 use super::scalars::{check_int, check_int_range, string_problem, to_f32, to_f64, wrong_type};
 use crate::runtime::error::{Error, ErrorKind, Result};
+use crate::runtime::ndarray::ArrayKind;
 use crate::runtime::options::DecodeOptions;
-use crate::runtime::schema::{resolve, ArrayType, EventInfo, FloatWidth, Record, Resolved, Type, Union};
-use crate::runtime::value::{Map, Value, INT_MAX, INT_MIN};
+use crate::runtime::schema::{resolve, ArrayType, EventInfo, FloatWidth, NdArrayType, Record, Resolved, Type, Union};
+use crate::runtime::value::{CompactString, Map, Value, INT_MAX, INT_MIN};
 use crate::runtime::wire::enter;
 use crate::runtime::zdata::ZData;
 
@@ -44,10 +45,12 @@ pub(super) fn check_at(ty: Type, value: Value, options: &DecodeOptions, depth: u
         },
         Type::Bytes => match value {
             Value::Bin(_) => Ok(value),
+            Value::Map(map) if ztype_entry(&map) == Some("Uint8Array") => wrapped_bytes(map, options, depth),
             other => Err(wrong_type("bytes (bin)", &other)),
         },
         Type::Any => check_any(value, options, depth),
         Type::ZData => check_zdata_field(value, options, depth),
+        Type::NdArray(nt) => check_ndarray_field(nt, value, options, depth),
         Type::Array(at) => check_array(at, value, options, depth),
         Type::Map(values) => match value {
             Value::Map(mut map) => {
@@ -102,6 +105,33 @@ pub(super) fn check_any(value: Value, options: &DecodeOptions, depth: usize) -> 
     }
 }
 
+/// vrpc-ts's `{ztype: "Uint8Array", b, length}` where bytes are declared (spec §7.6): checked as that ZData and
+/// read as its bytes.
+fn wrapped_bytes(map: Map, options: &DecodeOptions, depth: usize) -> Result<Value> {
+    enter(depth)?;
+    match ZData::from_map(map, options)? {
+        ZData::Array(array) => Ok(Value::Bin(array.into_bytes())),
+        other => Err(wrong_type("bytes (bin)", &Value::ZData(Box::new(other)))),
+    }
+}
+
+/// A catalogued message type selected by an `etype` pattern: a response of spec §5.3 (§4.6 rule 4).
+fn is_catalogued_response(rec: &Record) -> bool {
+    rec.event
+        .as_ref()
+        .is_some_and(|ev| ev.envelope != rec.name && ev.etype.is_none() && ev.etype_pattern.is_some())
+}
+
+/// The success status the upstream response helpers add (spec §4.4): `ok: true`, or nil in `error`, `data` or
+/// `value`. A catalogued response that does not declare the field reads it as absent.
+fn is_success_status(key: &str, value: &Value) -> bool {
+    match (key, value) {
+        ("ok", Value::Bool(ok)) => *ok,
+        ("error" | "data" | "value", Value::Nil) => true,
+        _ => false,
+    }
+}
+
 /// The `ztype` entry of a map when it is a string: what makes a free-form map ZData (spec §7.1).
 pub(super) fn ztype_entry(map: &Map) -> Option<&str> {
     map.get("ztype").and_then(Value::as_str)
@@ -121,6 +151,31 @@ fn check_zdata_field(value: Value, options: &DecodeOptions, depth: usize) -> Res
         }
         other => Err(wrong_type("ZData (a map with a string ztype)", &other)),
     }
+}
+
+/// A typed array field (spec §7.11): ZData that decodes to an array (`numpy.ndarray`, `torch.Tensor`, a vrpc-ts
+/// typed array) whose dtype and shape the field allows; canonical as `numpy.ndarray` whatever its form.
+fn check_ndarray_field(nt: &NdArrayType, value: Value, options: &DecodeOptions, depth: usize) -> Result<Value> {
+    let array = match check_zdata_field(value, options, depth)? {
+        Value::ZData(z) => match *z {
+            ZData::Array(array) => array,
+            other => {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "expected an array (numpy.ndarray, torch.Tensor or a typed array), got {}",
+                        other.ztype()
+                    ),
+                )
+                .in_key("ztype"))
+            }
+        },
+        other => return Err(wrong_type("an array (ZData)", &other)),
+    };
+    if let Some(problem) = nt.problem(&array) {
+        return Err(Error::new(ErrorKind::InvalidValue, problem));
+    }
+    Ok(Value::ZData(Box::new(ZData::Array(array.with_kind(ArrayKind::Numpy)))))
 }
 
 fn check_array(at: &'static ArrayType, value: Value, options: &DecodeOptions, depth: usize) -> Result<Value> {
@@ -166,9 +221,9 @@ fn check_record(rec: &'static Record, value: Value, options: &DecodeOptions, dep
     if let Some(order) = canonical_order(rec, &map) {
         return check_record_in_place(rec, map, order, options, depth);
     }
-    let mut slots: Vec<Option<(String, Value)>> = Vec::with_capacity(fields.len());
+    let mut slots: Vec<Option<(CompactString, Value)>> = Vec::with_capacity(fields.len());
     slots.resize_with(fields.len(), || None);
-    let mut extras: Vec<(String, Value)> = Vec::new();
+    let mut extras: Vec<(CompactString, Value)> = Vec::new();
     let mut next = 0;
     for (key, v) in map {
         let j = if fields.get(next).is_some_and(|f| f.name == key) {
@@ -192,6 +247,7 @@ fn check_record(rec: &'static Record, value: Value, options: &DecodeOptions, dep
                 slots[j] = Some((key, v));
                 next = j + 1;
             }
+            None if is_catalogued_response(rec) && is_success_status(&key, &v) => {}
             None if rec.open => {
                 let v = check_any(v, options, depth + 1).map_err(|e| e.in_key(&key))?;
                 extras.push((key, v));

@@ -80,7 +80,7 @@ impl ToValue for f32 {
 impl FromValue for String {
     fn from_value(value: Value) -> Result<Self> {
         match value {
-            Value::Str(s) => Ok(s),
+            Value::Str(s) => Ok(s.into()),
             other => Err(wrong_type("a string", &other)),
         }
     }
@@ -88,13 +88,13 @@ impl FromValue for String {
 
 impl ToValue for String {
     fn to_value(&self) -> Value {
-        Value::Str(self.clone())
+        Value::Str(self.as_str().into())
     }
 }
 
 impl ToValue for str {
     fn to_value(&self) -> Value {
-        Value::Str(self.to_owned())
+        Value::Str(self.into())
     }
 }
 
@@ -259,7 +259,7 @@ impl<T: FromValue> FromValue for IndexMap<String, T> {
                 let mut out = IndexMap::with_capacity(map.len());
                 for (k, v) in map {
                     let v = T::from_value(v).map_err(|e| e.in_key(&k))?;
-                    out.insert(k, v);
+                    out.insert(k.into(), v);
                 }
                 Ok(out)
             }
@@ -272,7 +272,7 @@ impl<T: ToValue> ToValue for IndexMap<String, T> {
     fn to_value(&self) -> Value {
         let mut map = Map::with_capacity(self.len());
         for (k, v) in self {
-            map.push_unique(k.clone(), v.to_value());
+            map.push_unique(k.as_str().into(), v.to_value());
         }
         Value::Map(map)
     }

@@ -13,7 +13,7 @@
 use bytes::Bytes;
 use indexmap::IndexMap;
 
-use super::check::{check_at, ztype_entry};
+use super::check::check_at;
 use super::scalars::{narrow_f64, string_problem};
 use super::ToValue;
 use crate::runtime::ndarray::NdArray;
@@ -116,16 +116,18 @@ impl<'a> Writer<'a> {
                 self.end();
                 Ok(())
             }
-            Value::Map(map) if ztype_entry(map).is_some() => {
-                self.enter()?;
-                let z = ZData::from_map(map.clone(), &DecodeOptions::default()).map_err(|_| Defect)?;
-                self.depth -= 1;
-                self.zdata(&z)
-            }
             Value::Map(map) => {
+                let start = self.out.len();
                 self.enter()?;
                 wire::write_map_len(self.out, map.len()).map_err(|_| Defect)?;
                 for (key, item) in map.iter() {
+                    if key == "ztype" && matches!(item, Value::Str(_)) {
+                        // ZData (spec §7.1), found while writing: written again, as its canonical map.
+                        self.out.truncate(start);
+                        let z = ZData::from_map(map.clone(), &DecodeOptions::default()).map_err(|_| Defect)?;
+                        self.depth -= 1;
+                        return self.zdata(&z);
+                    }
                     self.str(key)?;
                     self.item(item)?;
                 }

@@ -6,7 +6,7 @@
 use super::scalars::wrong_type;
 use super::{FromValue, ToValue};
 use crate::runtime::error::{Error, ErrorKind, Result};
-use crate::runtime::value::{Map, Value};
+use crate::runtime::value::{CompactString, Map, Value};
 
 /// Reads the fields of a record out of its (canonical) map: `required`/`optional` for each declared field, then
 /// `rest` (open records) or `finish` (closed records).
@@ -14,7 +14,7 @@ use crate::runtime::value::{Map, Value};
 /// Fields asked for in the map's order are found at once; any other order works too.
 #[derive(Debug)]
 pub struct Fields {
-    entries: Vec<Option<(String, Value)>>,
+    entries: Vec<Option<(CompactString, Value)>>,
     next: usize,
 }
 
@@ -31,7 +31,7 @@ impl Fields {
     }
 
     fn take(&mut self, key: &str) -> Option<Value> {
-        let is_key = |entry: &Option<(String, Value)>| matches!(entry, Some((k, _)) if k == key);
+        let is_key = |entry: &Option<(CompactString, Value)>| matches!(entry, Some((k, _)) if k == key);
         let i = if self.entries.get(self.next).is_some_and(is_key) {
             self.next
         } else {
@@ -113,7 +113,7 @@ impl MapBuilder {
             if self.map.keys().take(before).any(|key| key == k) {
                 self.map.insert(k, v.clone());
             } else {
-                self.map.push_unique(k.to_owned(), v.clone());
+                self.map.push_unique(k.into(), v.clone());
             }
         }
         self

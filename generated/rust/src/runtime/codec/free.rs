@@ -5,12 +5,11 @@
 
 use std::collections::HashSet;
 
-use super::check::ztype_entry;
-use super::decode::{Cursor, Number};
+use super::decode::{utf8, Cursor, Number};
 use super::encode::{Defect, Fast};
 use crate::runtime::error::Result;
 use crate::runtime::ndarray::{ArrayKind, NdArray};
-use crate::runtime::value::{Map, Value};
+use crate::runtime::value::{CompactString, Map, Value};
 use crate::runtime::zdata::{array_from_parts, ZData};
 
 /// Maps switch from a linear duplicate-key scan to a set of keys once they hold this many entries.
@@ -54,13 +53,11 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    fn text(&mut self, n: usize) -> Fast<String> {
-        std::str::from_utf8(self.take(n)?)
-            .map(str::to_owned)
-            .map_err(|_| Defect)
+    fn text(&mut self, n: usize) -> Fast<CompactString> {
+        utf8(self.take(n)?).map(CompactString::from)
     }
 
-    fn sized_text(&mut self, size: usize) -> Fast<String> {
+    fn sized_text(&mut self, size: usize) -> Fast<CompactString> {
         let n = self.be(size)? as usize;
         self.text(n)
     }
@@ -94,7 +91,8 @@ impl<'a> Cursor<'a> {
     /// A map of `n` entries, ZData when it has a string `ztype`.
     fn any_map(&mut self, n: usize) -> Fast<Value> {
         self.enter()?;
-        if n == 4 {
+        // The canonical layout starts with the fixstr "ztype"; other maps are not read twice.
+        if n == 4 && self.buf[self.pos..].starts_with(b"\xa5ztype") {
             if let Some(array) = self.canonical_array()? {
                 self.depth -= 1;
                 return Ok(array);
@@ -104,6 +102,7 @@ impl<'a> Cursor<'a> {
         let made = self.zdata_made;
         let mut map = Map::with_capacity(n.min((self.buf.len() - self.pos) / 2));
         let mut keys: HashSet<&'a str> = HashSet::new();
+        let mut zdata = false;
         for _ in 0..n {
             let key = self.str()?;
             let duplicate = if n < HASHED_KEYS_FROM {
@@ -115,10 +114,11 @@ impl<'a> Cursor<'a> {
                 return Err(Defect);
             }
             let value = self.any()?;
-            map.push_unique(key.to_owned(), value);
+            zdata |= key == "ztype" && matches!(value, Value::Str(_));
+            map.push_unique(key.into(), value);
         }
         self.depth -= 1;
-        if ztype_entry(&map).is_none() {
+        if !zdata {
             return Ok(Value::Map(map));
         }
         if self.zdata_made != made {

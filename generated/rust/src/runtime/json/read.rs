@@ -86,7 +86,7 @@ impl Parser<'_> {
                         if let Some(set) = seen {
                             set.insert(key.clone());
                         }
-                        map.push_unique(key, value);
+                        map.push_unique(key.into(), value);
                         if seen.is_none() && map.len() >= HASHED_KEYS_FROM {
                             *seen = Some(map.keys().map(str::to_owned).collect());
                         }
@@ -130,7 +130,7 @@ impl Parser<'_> {
                 self.stack.push(Frame::Array(Vec::new()));
                 return Ok(None);
             }
-            Some(b'"') => Value::Str(self.string()?),
+            Some(b'"') => Value::Str(self.string()?.into()),
             Some(b'-' | b'0'..=b'9') => self.number()?,
             Some(_) => {
                 let literal = [

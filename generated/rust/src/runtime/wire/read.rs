@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use super::enter;
 use crate::runtime::error::{Error, ErrorKind, PathSeg, Result};
-use crate::runtime::value::{Map, Value};
+use crate::runtime::value::{CompactString, Map, Value};
 
 /// Maps switch from a linear key scan to a hash set of key hashes once they hold this many entries.
 const HASHED_KEYS_FROM: usize = 16;
@@ -54,7 +54,7 @@ enum Frame {
         len: usize,
         reserved: usize,
         /// The key whose value is being read (`None` while the next key is read).
-        key: Option<String>,
+        key: Option<CompactString>,
         /// Hashes of the keys so far, once the map is large enough for a linear scan to hurt.
         hashes: Option<HashSet<u64>>,
     },
@@ -295,10 +295,10 @@ impl<'a> Reader<'a> {
 
     /// A `str` payload of `len` bytes, as strict UTF-8.
     #[inline]
-    fn text(&mut self, len: usize, start: usize) -> Result<String> {
+    fn text(&mut self, len: usize, start: usize) -> Result<CompactString> {
         let end = self.payload(len, start)?;
         match std::str::from_utf8(&self.buf[end - len..end]) {
-            Ok(s) => Ok(s.to_owned()),
+            Ok(s) => Ok(s.into()),
             Err(_) => {
                 let message = format!("{} of {len} bytes is not valid UTF-8", format_name(self.buf[start]));
                 Err(self.fail(ErrorKind::InvalidUtf8, message, start))
@@ -307,7 +307,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a map key: a `str` the map has not seen yet.
-    fn read_key(&mut self) -> Result<String> {
+    fn read_key(&mut self) -> Result<CompactString> {
         let start = self.pos;
         let Some(&b) = self.buf.get(start) else {
             return Err(self.fail(
@@ -400,7 +400,7 @@ impl<'a> Reader<'a> {
         for frame in &self.stack {
             match frame {
                 Frame::Array { items, .. } => path.push(PathSeg::Index(items.len())),
-                Frame::Map { key: Some(key), .. } => path.push(PathSeg::Key(key.clone())),
+                Frame::Map { key: Some(key), .. } => path.push(PathSeg::Key(key.to_string())),
                 Frame::Map { key: None, .. } => {}
             }
         }

@@ -153,14 +153,20 @@ pub fn write_f64(out: &mut Vec<u8>, v: f64) {
 }
 
 /// Writes a `str` with the smallest header (fixstr, `d9`, `da`, `db`).
-#[inline]
+#[inline(always)]
 pub fn write_str(out: &mut Vec<u8>, s: &str) -> Result<()> {
-    let len = length(s.len(), "str")?;
-    if len < 32 {
-        out.push(0xa0 | len as u8);
-    } else {
-        sized(out, [0xd9, 0xda, 0xdb], len);
+    // A fixstr (most keys and strings) is written inline; longer strings through a call.
+    if s.len() >= 32 {
+        return write_long_str(out, s);
     }
+    out.push(0xa0 | s.len() as u8);
+    out.extend_from_slice(s.as_bytes());
+    Ok(())
+}
+
+/// Writes a `str` of 32 bytes or more (`d9`, `da`, `db`).
+fn write_long_str(out: &mut Vec<u8>, s: &str) -> Result<()> {
+    sized(out, [0xd9, 0xda, 0xdb], length(s.len(), "str")?);
     out.extend_from_slice(s.as_bytes());
     Ok(())
 }

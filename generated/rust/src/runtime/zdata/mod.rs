@@ -118,7 +118,7 @@ impl ZData {
                 map.push_unique("ztype".into(), Value::Str("image".into()));
                 map.push_unique("b".into(), Value::Bin(image.data.clone()));
                 if let Some(format) = &image.format_entry {
-                    map.push_unique("format".into(), Value::Str(format.clone()));
+                    map.push_unique("format".into(), Value::Str(format.as_str().into()));
                 }
             }
             ZData::Safetensors(st) => {

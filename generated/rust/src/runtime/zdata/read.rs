@@ -180,7 +180,7 @@ pub(super) fn read_image(map: &Map) -> Result<Image> {
     let b = bytes_field(map, "the encoded image file")?;
     let format_entry = match map.get("format") {
         None => None,
-        Some(Value::Str(s)) => Some(s.clone()),
+        Some(Value::Str(s)) => Some(s.to_string()),
         Some(other) => {
             return Err(Error::new(
                 ErrorKind::WrongType,

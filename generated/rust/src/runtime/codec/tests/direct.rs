@@ -41,7 +41,37 @@ fn arrays_read_directly_in_any_key_order() {
         let canonical = encode_value(&checked).expect("encodes");
         assert_eq!(direct_write(&checked).as_deref(), Some(canonical.as_slice()));
         assert_eq!(direct_write(&array_map(&order)).as_deref(), Some(canonical.as_slice()));
+        // Inside a container, after other items: only the map itself is written again.
+        let nested = Value::Array(vec![Value::Int(1), array_map(&order)]);
+        let checked = decode_value(wire::encode_value(&nested).expect("encodes")).expect("decodes");
+        let canonical = encode_value(&checked).expect("encodes");
+        assert_eq!(
+            direct_write(&nested).as_deref(),
+            Some(canonical.as_slice()),
+            "{order:?}"
+        );
     }
+}
+
+#[test]
+fn strings_are_read_directly_whatever_their_length_and_script() {
+    // Up to 24 bytes a string is held inline, longer ones on the heap; ASCII and other UTF-8 take different checks.
+    for s in [
+        "",
+        "key",
+        "a string longer than twenty-four bytes",
+        "é",
+        "naïve — ünïcödé, and longer than 24 bytes",
+    ] {
+        let frame = wire::encode_value(&Value::from(s)).expect("encodes");
+        assert_eq!(direct_any(&frame), Some(Value::from(s)), "{s:?}");
+        assert_eq!(direct_any(&frame).as_ref().and_then(Value::as_str), Some(s));
+    }
+    // A fixstr whose bytes are not UTF-8 is left to the checked path, which reports it (spec §2.4).
+    let bad = [0xa2, 0xc3, 0x28];
+    assert_eq!(direct_any(&bad), None);
+    let err = decode_value(Bytes::copy_from_slice(&bad)).expect_err("not UTF-8");
+    assert_eq!(err.kind(), ErrorKind::InvalidUtf8);
 }
 
 #[test]

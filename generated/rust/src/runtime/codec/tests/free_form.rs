@@ -3,6 +3,9 @@
 //! Free-form values, ZData detection and containers.
 
 use super::*;
+use crate::runtime::dtype::Dtype;
+use crate::runtime::ndarray::ArrayKind;
+use crate::runtime::schema::NdArrayType;
 
 // -- free-form values and ZData --------------------------------------------------------------------------
 
@@ -183,4 +186,81 @@ fn depth_is_limited_to_512_containers() {
         assert_eq!(fails(Type::Any, m).0, DepthExceeded);
     });
     assert!(handle.join().is_ok());
+}
+
+/// A typed array field of float32 or float64 points, `[n, 3]` (spec §7.11).
+static POINTS: NdArrayType = NdArrayType {
+    dtypes: Some(&[Dtype::Float32, Dtype::Float64]),
+    shape: Some(&[None, Some(3)]),
+};
+
+/// An array's wire map: `b` zero bytes of the right length.
+fn array_map(ztype: &str, dtype: &str, shape: &[u64], itemsize: usize) -> Value {
+    let count: u64 = shape.iter().product();
+    map(vec![
+        ("ztype", Value::Str(ztype.into())),
+        ("b", Value::Bin(Bytes::from(vec![0; count as usize * itemsize]))),
+        ("dtype", Value::Str(dtype.into())),
+        (
+            "shape",
+            Value::Array(shape.iter().map(|&d| Value::Int(d.into())).collect()),
+        ),
+    ])
+}
+
+#[test]
+fn typed_array_fields_take_allowed_arrays_as_numpy_arrays() {
+    let ty = Type::NdArray(&POINTS);
+    for (ztype, dtype, shape, size) in [
+        ("numpy.ndarray", "float32", &[2, 3][..], 4),
+        ("torch.Tensor", "float32", &[2, 3][..], 4),
+        ("numpy.ndarray", "<f8", &[0, 3][..], 8),
+    ] {
+        let out = ok(ty, array_map(ztype, dtype, shape, size));
+        let Value::ZData(z) = out else {
+            panic!("expected ZData, got {out:?}")
+        };
+        let ZData::Array(a) = *z else {
+            panic!("expected an array")
+        };
+        // Whatever its form, the array is written back as numpy.ndarray.
+        assert_eq!(a.kind(), ArrayKind::Numpy);
+        assert_eq!(a.shape(), shape);
+    }
+    let bytes = map(vec![
+        ("ztype", Value::Str("Uint8Array".into())),
+        ("b", Value::Bin(Bytes::from_static(&[1, 2]))),
+        ("length", Value::Int(2)),
+    ]);
+    static FRAMES: NdArrayType = NdArrayType {
+        dtypes: Some(&[Dtype::Uint8]),
+        shape: None,
+    };
+    assert!(matches!(ok(Type::NdArray(&FRAMES), bytes), Value::ZData(_)));
+}
+
+#[test]
+fn typed_array_fields_reject_a_dtype_or_shape_they_do_not_allow() {
+    let ty = Type::NdArray(&POINTS);
+    let at_array = (InvalidValue, "(root)".to_string());
+    assert_eq!(fails(ty, array_map("numpy.ndarray", "int32", &[5, 3], 4)), at_array);
+    assert_eq!(fails(ty, array_map("numpy.ndarray", "float32", &[15], 4)), at_array);
+    assert_eq!(
+        fails(ty, array_map("numpy.ndarray", "float32", &[5, 3, 1], 4)),
+        at_array
+    );
+    assert_eq!(fails(ty, array_map("numpy.ndarray", "float32", &[5, 2], 4)), at_array);
+    let image = map(vec![
+        ("ztype", Value::Str("image".into())),
+        ("b", Value::Bin(Bytes::from_static(&[0x89]))),
+    ]);
+    assert_eq!(fails(ty, image), (InvalidValue, "ztype".into()));
+    assert_eq!(
+        fails(ty, array_map("numpy.ndarray", "<U2", &[5, 3], 4)),
+        (UnsupportedDtype, "dtype".into())
+    );
+    assert_eq!(fails(ty, Value::Int(1)), (WrongType, "(root)".into()));
+    // On encode too: the checker refuses an array of another dtype.
+    let ints = NdArray::from_vec(vec![0i32; 6], vec![2, 3]).expect("a valid array");
+    assert_eq!(fails(ty, Value::ZData(Box::new(ZData::Array(ints)))), at_array);
 }

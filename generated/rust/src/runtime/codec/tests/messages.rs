@@ -243,3 +243,44 @@ fn schema_errors_of_8_2_have_their_paths() {
         (IntegerOutOfRange, "ts".into())
     );
 }
+
+#[test]
+fn catalogued_responses_read_the_upstream_success_status_as_absent() {
+    // vrpc-py writes ok and error, vrpc-ts also data (spec §4.4): nil or ok true are read as absent.
+    let response = |extra: Vec<(&'static str, Value)>| {
+        let mut entries = vec![
+            ("etype", Value::Str("GRAB_RENDER_RESPONSE@u-1".into())),
+            ("value", Value::Int(1)),
+        ];
+        entries.extend(extra);
+        map(entries)
+    };
+    let plain = ok(Type::Named(&GRAB_RENDER_RESPONSE), response(vec![]));
+    let status = vec![("ok", Value::Bool(true)), ("error", Value::Nil), ("data", Value::Nil)];
+    assert_eq!(ok(Type::Named(&GRAB_RENDER_RESPONSE), response(status)), plain);
+    for (key, value) in [
+        ("ok", Value::Bool(false)),
+        ("error", Value::Str("boom".into())),
+        ("data", Value::Int(1)),
+        ("other", Value::Nil),
+    ] {
+        assert_eq!(
+            fails(Type::Named(&GRAB_RENDER_RESPONSE), response(vec![(key, value)])),
+            (InvalidValue, key.into())
+        );
+    }
+    // Only catalogued responses: SET (a const etype) keeps its record closed.
+    let set = map(vec![
+        ("ts", Value::Int(1)),
+        ("etype", Value::Str("SET".into())),
+        (
+            "data",
+            map(vec![
+                ("tag", Value::Str("Scene".into())),
+                ("key", Value::Str("root".into())),
+            ]),
+        ),
+        ("ok", Value::Bool(true)),
+    ]);
+    assert_eq!(fails(Type::Named(&SET), set), (InvalidValue, "ok".into()));
+}

@@ -164,3 +164,29 @@ fn bool_null_and_bytes_take_their_kind_only() {
         (WrongType, "(root)".into())
     );
 }
+
+#[test]
+fn bytes_take_vrpc_ts_wrapped_uint8_array_as_its_bytes() {
+    // {ztype: "Uint8Array", b, length}: spec §7.6, where bytes are declared.
+    let wrapped = |ztype: &str, length: i64| {
+        map(vec![
+            ("ztype", Value::Str(ztype.into())),
+            ("b", Value::Bin(Bytes::from_static(&[0xff, 0xd8]))),
+            ("length", Value::Int(length.into())),
+        ])
+    };
+    let bin = Value::Bin(Bytes::from_static(&[0xff, 0xd8]));
+    assert_eq!(ok(Type::Bytes, wrapped("Uint8Array", 2)), bin);
+    assert_eq!(
+        fails(Type::Bytes, wrapped("Uint8Array", 3)),
+        (ShapeMismatch, "b".into())
+    );
+    assert_eq!(
+        fails(Type::Bytes, wrapped("Float32Array", 0)),
+        (WrongType, "(root)".into())
+    );
+    assert_eq!(
+        fails(Type::Bytes, map(vec![("ztype", Value::Str("Uint8Array".into()))])),
+        (MissingField, "b".into())
+    );
+}

@@ -181,22 +181,19 @@ fn random_value(rng: &mut Rng, depth: u32) -> Value {
         0 => Value::Nil,
         1 => Value::Int(*rng.pick(&[0, 1, 2, 3, 4, 8, 12, -1, 1 << 32, 1 << 63, (1 << 64) - 1, 1 << 64])),
         2 => Value::F64(*rng.pick(&[0.0, 1.0, 2.5, -1.0])),
-        3 => Value::Str(
-            rng.pick(&[
-                "float32",
-                ">f4",
-                "|u1",
-                "bool",
-                ">c16",
-                "x",
-                "",
-                "<f8",
-                "complex64",
-                "png",
-                "BF16",
-            ])
-            .to_string(),
-        ),
+        3 => Value::from(*rng.pick(&[
+            "float32",
+            ">f4",
+            "|u1",
+            "bool",
+            ">c16",
+            "x",
+            "",
+            "<f8",
+            "complex64",
+            "png",
+            "BF16",
+        ])),
         4 | 5 => {
             let n = (rng.next() % 40) as usize;
             let b: Vec<u8> = (0..n).map(|_| (rng.next() % 3) as u8).collect();
