@@ -354,7 +354,8 @@ function printUnion(f: GeneratedFile, ir: Ir, u: UnionDef, names: RsNames, ctx: 
 
 function printKnownMessage(f: GeneratedFile, ir: Ir, names: RsNames, ctx: TypeContext): void {
   const known = selectable(ir);
-  if (known.length === 0 || !ir.messages.some((m) => m.name === "Message")) return;
+  if (known.length === 0) return;
+  const fallback = ir.messages.some((m) => m.name === "Message");
   const name = names.knownMessage;
   const Value = ctx.use("Value", VALUE_MODULE);
   const Result = ctx.use("Result", ERROR_MODULE);
@@ -363,8 +364,11 @@ function printKnownMessage(f: GeneratedFile, ir: Ir, names: RsNames, ctx: TypeCo
   const schema = ctx.use("schema", "crate");
   printDoc(
     f,
-    "A message of one of the types the spec's selection rules (§4.6) pick: a catalogued event, `RpcResponse`, or " +
-      "the base `Message` for anything else (user-defined events). `decode_message` returns one.",
+    fallback
+      ? "A message of one of the types the spec's selection rules (§4.6) pick: a catalogued event, `RpcResponse`, or " +
+          "the base `Message` for anything else (user-defined events). `decode_message` returns one."
+      : "A message of one of the spec's catalogued types, as the selection rules (§4.6) pick it; the spec has no base " +
+          "`Message`, so `decode_message` refuses any other `etype` (`InvalidValue` at `etype`).",
   );
   f.print("#[derive(Clone, Debug, PartialEq)]");
   f.block(
@@ -444,7 +448,8 @@ function printKnownMessage(f: GeneratedFile, ir: Ir, names: RsNames, ctx: TypeCo
     () => {
       f.print("let frame: ", Bytes, " = frame.into();");
       f.print("let value = ", ctx.use("wire", "crate::runtime"), "::read(&frame)?;");
-      f.print("let named = ", codec, "::select_message(&value, &", schema, "::MESSAGES, &", schema, "::", names.static("Message"), ")?;");
+      const fallbackArg = fallback ? ["Some(&", schema, "::", names.static("Message"), ")"] : ["None"];
+      f.print("let named = ", codec, "::select_message(&value, &", schema, "::MESSAGES, ", ...fallbackArg, ")?;");
       f.print("let value = ", codec, "::check(", ctx.use("Type", SCHEMA_MODULE), "::Named(named), value, options)?;");
       f.print("Ok(match named.name() {");
       f.indent(() => {
@@ -452,7 +457,8 @@ function printKnownMessage(f: GeneratedFile, ir: Ir, names: RsNames, ctx: TypeCo
           if (m.name === "Message") continue;
           f.print(str(m.name), " => ", name, "::", names.variant(m.name), "(", FromValue, "::from_value(value)?),");
         }
-        f.print("_ => ", name, "::", names.variant("Message"), "(", FromValue, "::from_value(value)?),");
+        if (fallback) f.print("_ => ", name, "::", names.variant("Message"), "(", FromValue, "::from_value(value)?),");
+        else f.print('other => unreachable!("select_message returns a type of the catalogue, not {other}"),');
       });
       f.print("})");
     },

@@ -9029,7 +9029,7 @@ pub fn decode_message(frame: impl Into<bytes::Bytes>) -> Result<KnownMessage> {
 pub fn decode_message_with(frame: impl Into<bytes::Bytes>, options: &DecodeOptions) -> Result<KnownMessage> {
     let frame: bytes::Bytes = frame.into();
     let value = wire::read(&frame)?;
-    let named = codec::select_message(&value, &schema::MESSAGES, &schema::MESSAGE)?;
+    let named = codec::select_message(&value, &schema::MESSAGES, Some(&schema::MESSAGE))?;
     let value = codec::check(Type::Named(named), value, options)?;
     Ok(match named.name() {
         "SetEvent" => KnownMessage::SetEvent(FromValue::from_value(value)?),

@@ -141,6 +141,18 @@ def test_select_message() -> None:
         select_message({"etype": 1}, MESSAGES)
 
 
+def test_select_message_without_message() -> None:
+    without_message = tuple(m for m in MESSAGES if m.name != "Message")
+    assert select_message({"etype": "SET"}, without_message).name == "SetEvent"
+    assert select_message({"etype": "RENDER_RESPONSE@u-1"}, without_message).name == "RpcResponse"
+    with pytest.raises(vmp.InvalidValue) as e:
+        select_message({"etype": "HELLO"}, without_message)
+    assert e.value.path == ["etype"]
+    neither = tuple(m for m in without_message if m.name != "RpcResponse")
+    with pytest.raises(vmp.InvalidValue):
+        select_message({"etype": "RENDER_RESPONSE@u-1"}, neither)
+
+
 def test_pattern_constraint() -> None:
     t = StringType(pattern=re.compile(r"^a+$"))
     desc = RecordDesc(

@@ -169,9 +169,25 @@ describe("Rust emitter on a small IR", () => {
     expect(types).toContain("pub enum KnownMessage {");
     expect(types).toContain("    PingEvent(PingEvent),");
     expect(types).toContain("    Message(Message),");
-    expect(types).toContain("codec::select_message(&value, &schema::MESSAGES, &schema::MESSAGE)?");
+    expect(types).toContain("codec::select_message(&value, &schema::MESSAGES, Some(&schema::MESSAGE))?");
     expect(types).toContain('"PingEvent" => KnownMessage::PingEvent(FromValue::from_value(value)?),');
     expect(types).toContain("_ => KnownMessage::Message(FromValue::from_value(value)?),");
+  });
+
+  it("prints KnownMessage and decode_message for a spec without Message, refusing an etype it does not name", () => {
+    const ir = smallIr();
+    const rename = (d: TypeDef): TypeDef =>
+      d.kind !== "record" || d.event === undefined
+        ? d
+        : { ...d, name: d.name === "Message" ? "Envelope" : d.name, event: { ...d.event, envelope: "Envelope" } };
+    const defs = [...ir.types.values()].map(rename);
+    const messages = defs.filter((d) => d.kind === "record" && d.event !== undefined) as Extract<TypeDef, { kind: "record" }>[];
+    const types = file("src/types.rs", { ...ir, types: new Map(defs.map((d) => [d.name, d])), messages });
+    expect(types).toContain("pub enum KnownMessage {");
+    expect(types).toContain("    PingEvent(PingEvent),");
+    expect(types).not.toContain("    Message(Message),");
+    expect(types).toContain("codec::select_message(&value, &schema::MESSAGES, None)?");
+    expect(types).toContain('other => unreachable!("select_message returns a type of the catalogue, not {other}"),');
   });
 
   it("prints static descriptors that refer to each other, with the patterns as statics", () => {

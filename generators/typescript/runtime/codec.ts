@@ -149,9 +149,10 @@ function catalogue(messages: readonly RecordDesc[]): Catalogue {
 
 /**
  * The message type of a frame (bytes) or of a decoded message (spec §4.6): a catalogued etype, then an etype
- * pattern, then `RpcResponse` for `…_RESPONSE@…` etypes and frames with an `ok` entry, else `Message`. A frame
- * that is not a map is `WrongType` at the root; one without a string `etype`, `MissingField`/`WrongType` there.
- * `messages` is the package's list of message descriptors (it must include RpcResponse and Message).
+ * pattern, then `RpcResponse` for `…_RESPONSE@…` etypes and frames with an `ok` entry, else `Message` (for a spec
+ * without `Message`, `InvalidValue` at `etype`). A frame that is not a map is `WrongType` at the root; one without
+ * a string `etype`, `MissingField`/`WrongType` there.
+ * `messages` is the package's list of message descriptors.
  */
 export function selectMessage(input: unknown, messages: readonly RecordDesc[]): RecordDesc {
   const { etype, hasOk } = input instanceof Uint8Array ? scanMessage(input) : inspectMessage(input);
@@ -164,9 +165,9 @@ export function selectMessage(input: unknown, messages: readonly RecordDesc[]): 
     return p.test(etype);
   });
   if (patterned !== undefined) return patterned;
-  const fallback = RESPONSE.test(etype) || hasOk ? c.rpcResponse : c.message;
+  const fallback = (RESPONSE.test(etype) || hasOk ? c.rpcResponse : undefined) ?? c.message;
   if (fallback === undefined)
-    throw new Error("selectMessage needs the RpcResponse and Message descriptors among the messages");
+    throw new VmpError("InvalidValue", `no message type of the spec has the etype ${JSON.stringify(etype)}`, ["etype"]);
   return fallback;
 }
 

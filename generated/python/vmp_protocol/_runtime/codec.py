@@ -175,8 +175,8 @@ def _catalogue(messages: Sequence[RecordDesc]) -> _Catalogue:
 
 
 def select_message(value_or_bytes: Any, messages: Sequence[RecordDesc]) -> RecordDesc:
-    """The message type of a frame (bytes) or of a decoded message (spec §4.6). ``messages`` must include the
-    ``RpcResponse`` and ``Message`` descriptors."""
+    """The message type of a frame (bytes) or of a decoded message (spec §4.6); for a spec without ``Message``, an
+    etype no type of the spec has is ``InvalidValue`` at ``etype``."""
     if isinstance(value_or_bytes, bytes | bytearray | memoryview):
         etype, has_ok = _scan_message(value_or_bytes)
     else:
@@ -189,9 +189,11 @@ def select_message(value_or_bytes: Any, messages: Sequence[RecordDesc]) -> Recor
         assert m.event is not None and m.event.etype_pattern is not None
         if m.event.etype_pattern.search(etype):
             return m
-    fallback = c.rpc_response if _RESPONSE.match(etype) or has_ok else c.message
+    fallback = c.rpc_response if _RESPONSE.match(etype) or has_ok else None
     if fallback is None:
-        raise ValueError("select_message needs the RpcResponse and Message descriptors among the messages")
+        fallback = c.message
+    if fallback is None:
+        raise make_error("InvalidValue", f"no message type of the spec has the etype {etype!r}", ["etype"])
     return fallback
 
 

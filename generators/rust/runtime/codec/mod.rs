@@ -154,7 +154,7 @@ pub fn encode_value(value: &Value) -> Result<Vec<u8>> {
 pub fn decode_message(
     frame: impl Into<Bytes>,
     catalogue: &'static [&'static Named],
-    fallback: &'static Named,
+    fallback: Option<&'static Named>,
     options: &DecodeOptions,
 ) -> Result<(&'static Named, Value)> {
     let frame: Bytes = frame.into();

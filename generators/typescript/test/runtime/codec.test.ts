@@ -409,6 +409,15 @@ describe("selectMessage", () => {
     expect(selectMessage(new Map([["etype", "HELLO"]]), MESSAGES)).toBe(Message);
   });
 
+  it("without Message, refuses an etype no type names (InvalidValue at etype) and still finds RpcResponse", () => {
+    const withoutMessage = MESSAGES.filter((m) => m !== Message);
+    expect(selectMessage({ etype: "SET" }, withoutMessage)).toBe(SetEvent);
+    expect(selectMessage({ etype: "RENDER_RESPONSE@u-1" }, withoutMessage)).toBe(RpcResponse);
+    expect(failure(() => selectMessage(frame([["etype", "HELLO"]]), withoutMessage))).toBe("InvalidValue at etype");
+    const neither = withoutMessage.filter((m) => m !== RpcResponse);
+    expect(failure(() => selectMessage({ etype: "RENDER_RESPONSE@u-1" }, neither))).toBe("InvalidValue at etype");
+  });
+
   it("fails as the spec says when there is no etype to select by", () => {
     expect(failure(() => selectMessage(hex("92 01 02"), MESSAGES))).toBe("WrongType at (root)");
     expect(failure(() => selectMessage(frame([["ts", 1]]), MESSAGES))).toBe("MissingField at etype");

@@ -10,12 +10,13 @@ use crate::runtime::value::Value;
 /// The message type of a decoded frame (spec §4.6, rules 2 to 5): the frame must be a map with a string `etype`;
 /// a catalogued `etype` const selects its type; then a catalogued `etype_pattern` (the responses of GRAB_RENDER,
 /// ...); then `RpcResponse` (found in `catalogue` by name) for `{ETYPE}_RESPONSE@{uuid}` etypes and frames with
-/// an `ok` entry; else `fallback` (the base `Message`). `catalogue` lists the message records in declaration
+/// an `ok` entry; else `fallback` (the base `Message`), or, for a spec without one, `InvalidValue` at `etype`.
+/// `catalogue` lists the message records in declaration
 /// order; the envelopes in it (records whose `event.envelope` is their own name) are not selected by etype.
 pub fn select_message(
     value: &Value,
     catalogue: &'static [&'static Named],
-    fallback: &'static Named,
+    fallback: Option<&'static Named>,
 ) -> Result<&'static Named> {
     let map = match value {
         Value::Map(map) => map,
@@ -48,7 +49,13 @@ pub fn select_message(
             return Ok(rpc_response);
         }
     }
-    Ok(fallback)
+    fallback.ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidValue,
+            format!("no message type of the spec has the etype {etype:?}"),
+        )
+        .in_key("etype")
+    })
 }
 
 /// Splits a response etype `{ETYPE}_RESPONSE@{uuid}` into `(ETYPE, uuid)`, greedily as spec §4.6 says (in

@@ -45,7 +45,17 @@ fn message_types_check_their_etype() {
 }
 
 fn select(v: &Value) -> Result<&'static str> {
-    select_message(v, CATALOGUE, &MESSAGE).map(Named::name)
+    select_message(v, CATALOGUE, Some(&MESSAGE)).map(Named::name)
+}
+
+#[test]
+fn without_a_base_message_an_unknown_etype_is_invalid_value_at_etype() {
+    let etype = |e: &str| map(vec![("etype", Value::Str(e.into()))]);
+    let no_fallback = |v: &Value| select_message(v, CATALOGUE, None).map(Named::name);
+    assert_eq!(no_fallback(&etype("SET")), Ok("SetEvent"));
+    assert_eq!(no_fallback(&etype("RENDER_RESPONSE@u-1")), Ok("RpcResponse"));
+    let e = no_fallback(&etype("HELLO")).expect_err("HELLO has no type");
+    assert_eq!((e.kind(), e.path_string()), (InvalidValue, "etype".to_owned()));
 }
 
 #[test]
@@ -53,7 +63,8 @@ fn message_selection_follows_the_rules_of_4_6() {
     // The example of §4.6: HELLO is a Message whose value is free-form.
     let hello =
         hex("83 a2 74 73 cf 00 00 01 8b cf e5 68 00 a5 65 74 79 70 65 a5 48 45 4c 4c 4f a5 76 61 6c 75 65 81 a1 6e 01");
-    let (ty, v) = decode_message(hello.clone(), CATALOGUE, &MESSAGE, &DecodeOptions::default()).expect("HELLO decodes");
+    let (ty, v) =
+        decode_message(hello.clone(), CATALOGUE, Some(&MESSAGE), &DecodeOptions::default()).expect("HELLO decodes");
     assert_eq!(ty.name(), "Message");
     assert_eq!(v.get("value"), Some(&map(vec![("n", Value::Int(1))])));
     assert_eq!(encode_as(Type::Named(ty), v, &DecodeOptions::default()), Ok(hello));
@@ -163,7 +174,7 @@ fn the_set_event_of_3_10_as_msgpackr_writes_it_reencodes_to_58_bytes() {
     );
     assert_eq!((canonical.len(), msgpackr.len()), (58, 62));
     let options = DecodeOptions::default();
-    let (ty, v) = decode_message(msgpackr, CATALOGUE, &MESSAGE, &options).expect("the msgpackr frame decodes");
+    let (ty, v) = decode_message(msgpackr, CATALOGUE, Some(&MESSAGE), &options).expect("the msgpackr frame decodes");
     assert_eq!(ty.name(), "SetEvent");
     assert_eq!(encode_as(Type::Named(ty), v, &options), Ok(canonical));
 }
