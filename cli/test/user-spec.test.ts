@@ -112,9 +112,9 @@ describe.concurrent("vmp init → vmp generate --name → the three packages, ea
     const crate = join(out, "rust");
     expect(readFileSync(join(crate, "Cargo.toml"), "utf8")).toMatch(/^name = "my-robot-proto"$/m);
     expect(readFileSync(join(crate, "src", "types.rs"), "utf8")).toContain("pub value: NdArray,");
-    // A cache of compiled dependencies under node_modules/.cache (shared with generators/test/typed-arrays-generate.test.ts)
-    // keeps reruns fast.
-    const report = await run("cargo", ["test", "--offline"], crate, { CARGO_TARGET_DIR: join(ROOT, "node_modules", ".cache", "vmp-test-crates") });
+    // The repository crate's build cache holds the dependencies (the crate's own name differs, so nothing of the
+    // repository's is overwritten).
+    const report = await run("cargo", ["test", "--offline"], crate, { CARGO_TARGET_DIR: join(ROOT, "generated", "rust", "target") });
     const results = report.match(/^test result: .*$/gm) ?? [];
     expect(results.length).toBeGreaterThan(1); // the runtime's unit tests, tests/examples.rs, the doc tests
     expect(results.filter((r) => !r.startsWith("test result: ok."))).toEqual([]);

@@ -7,7 +7,7 @@
  *
  * By default the test command is the part of `npm test` a spec change can break: the type check, `vmp lint`,
  * `vmp breaking --against HEAD`, `vectors --check`, `generate --check`, `docs --check-spec`, the conformance run
- * of every testee (which reads the new type's derived vectors), the Python binding's tests and type checks, the
+ * of every testee (which reads the new type's derived vectors), the Python binding's vector tests and type check, the
  * generated crate's clippy and rustfmt, and every vitest file that reads the spec, the vectors or a document derived
  * from them, but for the costly ones whose spec-dependent part a step already runs (`COSTLY`). `VMP_SCRATCH_FULL=1`
  * runs the whole `npm test` there instead.
@@ -40,8 +40,9 @@ const THIS_FILE = "conformance/test/scratch-loop.test.ts";
  * Vitest files that read the spec but are left out of the default run because a step above already runs what
  * they check of it, and each costs a minute or more (the whole `npm test`, `VMP_SCRATCH_FULL=1`, runs them):
  * building and installing the packages (`packages`, `user-spec`: names and layout, not the catalogue), a browser
- * (`typescript-browser`), cargo builds of test specs (`rust-generate`), the fuzzer and the matrix (the
- * conformance step runs every vector through every testee), the CLI's help examples, and a memory bound.
+ * (`typescript-browser`), the emitters' end-to-end runs (`*-generate`, `python`: the `generate --check` step and the
+ * Python step cover the generated code), the fuzzer, the runner and the matrix (the conformance step runs every
+ * vector through every testee), the CLI's help examples, and a memory bound.
  */
 const COSTLY = new Set([
   "cli/test/help-examples.test.ts",
@@ -49,8 +50,12 @@ const COSTLY = new Set([
   "conformance/test/fuzz.test.ts",
   "conformance/test/packages.test.ts",
   "conformance/test/runner-matrix.test.ts",
+  "conformance/test/runner.test.ts",
   "generators/rust/test/rust-generate.test.ts",
+  "generators/test/python-generate.test.ts",
+  "generators/test/python.test.ts",
   "generators/test/typescript-browser.test.ts",
+  "generators/test/typescript-generate.test.ts",
   "reference/test/memory.test.ts",
 ]);
 
@@ -200,7 +205,9 @@ function testSteps(): [string, string][] {
     ["generate --check", "node bin/vmp.js generate --check"],
     ["docs --check-spec", "node bin/vmp.js docs --check-spec"],
     ["conformance", "node bin/vmp.js conformance --lang ref ts py rs"],
-    ["Python binding", "npm run test:py"],
+    // The Python tests that read the vectors, and the type check of the regenerated package (the rest of
+    // `npm run test:py` tests the runtime, which a spec edit does not change).
+    ["Python binding", ".venv/bin/python -m pytest generators/python/tests/test_vectors.py -q -p no:cacheprovider && cd generated/python && ../../.venv/bin/mypy --strict --no-incremental vmp_protocol"],
     // The regenerated crate is built by `npm run regen` (the testee depends on it) and its runtime is the same as
     // the repository's; what a spec change can break is the generated code's lints and formatting.
     ["Rust crate", `cargo clippy ${rs} -- -D warnings && cargo fmt --manifest-path generated/rust/Cargo.toml --check`],

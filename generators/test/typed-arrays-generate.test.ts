@@ -136,9 +136,9 @@ describe("typed arrays through vmp generate", () => {
         "",
       ].join("\n"),
     );
-    // A target directory kept between runs (and shared with cli/test/user-spec.test.ts, whose crate has the same
-    // dependencies), so that they build once; sharing the repository crate's own would overwrite its artifacts.
-    const target = join(root, "node_modules", ".cache", "vmp-test-crates");
+    // A target directory of its own inside the repository crate's (ignored there), kept between runs so that the
+    // dependencies build once; sharing the crate's own would overwrite its uplifted artifacts.
+    const target = join(root, "generated", "rust", "target", "typed-arrays");
     const env = { ...process.env, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? target };
     const report = attempt("cargo", ["test", "--offline", "--quiet", "--test", "typed_arrays"], crate, env);
     expect(report).toMatch(/test result: ok\. 1 passed/);
