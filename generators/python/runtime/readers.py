@@ -248,31 +248,37 @@ def _read_bytes(r: Reader, kind: str) -> Any:
     return _wrong_type(r, "bytes (bin)", kind)
 
 
+def _peek_string(r: Reader, key: str) -> str | None:
+    """The string value of ``key`` in the map whose header was just read (looked up ahead, wherever it is), or
+    None; the reader is left before the map's entries, as it was."""
+    n = r.length
+    body = r.pos
+    at = r.depth
+    r.enter()
+    found: str | None = None
+    for _ in range(n):
+        r.depth = at
+        k = r.key()
+        r.set_seg(at, k)
+        r.depth = at + 1
+        kind = r.next()
+        if k == key and kind == "str":
+            found = r.string()
+        else:
+            r.skip(kind)
+    r.depth = at
+    r.pos = body
+    r.length = n
+    return found
+
+
 def _read_wrapped_bytes(r: Reader) -> bytes:
     """vrpc-ts's ``{ztype: "Uint8Array", b, length}`` where bytes are declared (spec §7.6).
 
     Read as that ZData, with its checks, and returned as its bytes. The ``ztype`` entry is looked up ahead; any
     other map is ``WrongType``.
     """
-    n = r.length
-    body = r.pos
-    at = r.depth
-    r.enter()
-    ztype: str | None = None
-    for _ in range(n):
-        r.depth = at
-        key = r.key()
-        r.set_seg(at, key)
-        r.depth = at + 1
-        k = r.next()
-        if key == "ztype" and k == "str":
-            ztype = r.string()
-        else:
-            r.skip(k)
-    r.depth = at
-    r.pos = body
-    r.length = n
-    if ztype != "Uint8Array":
+    if _peek_string(r, "ztype") != "Uint8Array":
         schema_error(r, "WrongType", f"expected bytes (bin), got {_describe(r, 'map')}")
     array = read_any(r, "map")
     return bytes(array.data)
@@ -434,24 +440,7 @@ def _union_reader(t: UnionDesc) -> Read:
     def read_union(r: Reader, kind: str) -> Any:
         if kind != "map":
             return _wrong_type(r, f"a map ({t.name})", kind)
-        n = r.length
-        body = r.pos
-        at = r.depth
-        r.enter()
-        tag: str | None = None
-        for _ in range(n):
-            r.depth = at
-            key = r.key()
-            r.set_seg(at, key)
-            r.depth = at + 1
-            k = r.next()
-            if key == t.tag and k == "str":
-                tag = r.string()
-            else:
-                r.skip(k)
-        r.depth = at
-        r.pos = body
-        r.length = n
+        tag = _peek_string(r, t.tag)
         variant = t.variants.get(tag) if tag is not None else None
         if variant is None:
             what = "is missing" if tag is None else json.dumps(tag)

@@ -15,7 +15,7 @@
  * on every frame would keep V8's property caches megamorphic, while each compiled function sees one shape.
  */
 import { VmpError, type ErrorKind } from "./errors.js";
-import type { Kind, Reader } from "./reader.js";
+import { peekString, type Kind, type Reader } from "./reader.js";
 import type { NamedDesc, RecordDesc, TypeDesc, UnionDesc } from "./schema.js";
 import { CANONICAL_NAN_BITS, VmpFloat, narrowNaNBits, widenBits } from "./float.js";
 import { EXTRA_KEY_ORDER, entryOf, isMapLike, newItems, readAny, setProperty } from "./value.js";
@@ -369,23 +369,7 @@ function readZDataField(r: Reader, kind: Kind): unknown {
 function unionReader(t: UnionDesc): Read {
   return (r, kind) => {
     if (kind !== "map") return wrongType(r, `a map (${t.name})`, kind);
-    const n = r.length;
-    const body = r.pos;
-    const at = r.depth;
-    r.enter();
-    let tag: string | undefined;
-    for (let i = 0; i < n; i++) {
-      r.depth = at;
-      const key = r.key();
-      r.segments[at] = key;
-      r.depth = at + 1;
-      const k = r.next();
-      if (key === t.tag && k === "str") tag = r.str();
-      else r.skip(k);
-    }
-    r.depth = at;
-    r.pos = body;
-    r.length = n;
+    const tag = peekString(r, t.tag);
     const variant = tag !== undefined && Object.hasOwn(t.variants, tag) ? t.variants[tag]!() : undefined;
     if (variant === undefined) {
       return schemaError(

@@ -3,7 +3,7 @@
  * status vrpc-py and vrpc-ts add to catalogued responses (§4.4), and vrpc-ts's wrapped `Uint8Array` where bytes are
  * declared (§7.6).
  */
-import type { Reader } from "./reader.js";
+import { peekString, type Reader } from "./reader.js";
 import type { RecordDesc } from "./schema.js";
 import { readAny } from "./value.js";
 import type { NDArray } from "./zdata.js";
@@ -36,22 +36,6 @@ export function isSuccessStatus(r: Reader, key: string): boolean {
  * any other map the reader is left before its entries and the result is undefined.
  */
 export function readWrappedBytes(r: Reader): Uint8Array | undefined {
-  const n = r.length;
-  const body = r.pos;
-  const at = r.depth;
-  r.enter();
-  let ztype: string | undefined;
-  for (let i = 0; i < n; i++) {
-    r.depth = at;
-    const key = r.key();
-    r.segments[at] = key;
-    r.depth = at + 1;
-    const k = r.next();
-    if (key === "ztype" && k === "str") ztype = r.str();
-    else r.skip(k);
-  }
-  r.depth = at;
-  r.pos = body;
-  r.length = n;
+  const ztype = peekString(r, "ztype");
   return ztype === "Uint8Array" ? (readAny(r, "map") as NDArray<"uint8">).data : undefined;
 }

@@ -392,3 +392,28 @@ export class Reader {
     return signed ? BigInt.asIntN(64, bits) : bits;
   }
 }
+
+/**
+ * The string value of `key` in the map whose header was just read (looked up ahead, wherever it is), or undefined;
+ * the reader is left before the map's entries, as it was.
+ */
+export function peekString(r: Reader, key: string): string | undefined {
+  const n = r.length;
+  const body = r.pos;
+  const at = r.depth;
+  r.enter();
+  let found: string | undefined;
+  for (let i = 0; i < n; i++) {
+    r.depth = at;
+    const k = r.key();
+    r.segments[at] = k;
+    r.depth = at + 1;
+    const kind = r.next();
+    if (k === key && kind === "str") found = r.str();
+    else r.skip(kind);
+  }
+  r.depth = at;
+  r.pos = body;
+  r.length = n;
+  return found;
+}
